@@ -1,0 +1,1 @@
+"""Fictional example office shipped with teikan (used by `teikan demo`, the README and the tests)."""

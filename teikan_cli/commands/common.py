@@ -1,0 +1,106 @@
+"""Shared option definitions and the small steps every command repeats (parse, open, render)."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import TYPE_CHECKING, Optional, Sequence
+
+import typer
+
+from . import state
+
+if TYPE_CHECKING:  # pragma: no cover
+    from ..dates import Month
+    from ..store import Store
+
+AS_OF_HELP = "Reference date for this run (default: today in Asia/Tokyo). Any DATE form."
+FORMAT_HELP = "Output format: table, json or csv."
+
+
+def as_of_option():
+    return typer.Option(None, "--as-of", help=AS_OF_HELP, metavar="DATE")
+
+
+def format_option(default: str = "table", help_text: str = FORMAT_HELP):
+    return typer.Option(default, "--format", help=help_text, metavar="FORMAT")
+
+
+def excel_option():
+    return typer.Option(False, "--excel", help="CSV as UTF-8 with BOM, for Excel (implies --format csv).")
+
+
+def wareki_option():
+    return typer.Option(False, "--wareki", help="Also show dates in 和暦 (令和…).")
+
+
+def resolve_as_of(text: str | None) -> date:
+    from ..dates import parse_date, today_jst
+
+    today = today_jst()
+    return today if text is None else parse_date(text, today)
+
+
+def parse_date_opt(text: str | None, as_of: date) -> date | None:
+    from ..dates import parse_date
+
+    return None if text is None else parse_date(text, as_of)
+
+
+def parse_month_opt(text: str | None, as_of: date) -> "Month | None":
+    from ..dates import parse_month
+
+    return None if text is None else parse_month(text, as_of)
+
+
+def check_format(fmt: str, allowed: Sequence[str] = ("table", "json", "csv"), excel: bool = False) -> str:
+    from ..validation import choice
+
+    value = choice(fmt, tuple(allowed), "--format")
+    if excel and "csv" in allowed:
+        return "csv"
+    return value
+
+
+def days_option_value(value: int | None, field: str) -> int | None:
+    from ..errors import InputError
+
+    if value is None:
+        return None
+    if not 0 <= value <= 3650:
+        raise InputError("input.bad_days", field=field, value=value)
+    return value
+
+
+def open_read() -> "Store":
+    from ..store import open_store, resolve_path
+
+    return open_store(resolve_path(state.db_option), create=False)
+
+
+def open_write(who: str | None = None) -> "Store":
+    from ..store import open_store, resolve_path
+
+    return open_store(resolve_path(state.db_option), create=True, who=who)
+
+
+def echo(text: str) -> None:
+    typer.echo(text)
+
+
+def emit(fmt: str, columns: Sequence[str], rows: Sequence[dict], json_data, *, excel: bool = False,
+         title: str | None = None, wareki_dates: bool = False) -> None:
+    """One result, three renderings: table (rich or plain), JSON, or CSV of the rows."""
+    from .. import render
+
+    if fmt == "json":
+        render.print_json(json_data)
+    elif fmt == "csv":
+        render.print_csv(columns, rows, excel=excel)
+    else:
+        render.print_table(columns, rows, title=title, wareki_dates=wareki_dates)
+
+
+__all__ = [
+    "Optional", "as_of_option", "format_option", "excel_option", "wareki_option", "resolve_as_of", "parse_date_opt",
+    "parse_month_opt", "check_format", "open_read", "open_write", "echo", "emit", "days_option_value",
+]

@@ -1,0 +1,148 @@
+"""report, check, handovers."""
+
+from __future__ import annotations
+
+from typing import Optional
+
+import typer
+
+from .common import (
+    as_of_option,
+    check_format,
+    days_option_value,
+    echo,
+    emit,
+    excel_option,
+    format_option,
+    open_read,
+    parse_month_opt,
+    resolve_as_of,
+    wareki_option,
+)
+
+REPORT_COLUMNS = ["id", "name", "staff", "face", "employer", "remote", "agency", "center", "report_shared", "billable",
+                  "concerns", "support_end"]
+HANDOVER_COLUMNS = ["client_id", "name", "support_end", "share_deadline", "days_left", "center", "consent_date",
+                    "shared_date", "state"]
+FINDING_COLUMNS = ["severity", "rule", "month", "client_id", "name", "message"]
+
+
+def finding_line(finding) -> str:
+    """`error face-to-face-missing 2025-06 #12 山田 太郎: …` (office-wide rules have no client part)."""
+    from ..render import _clean
+
+    head = f"{finding.severity} {finding.rule}"
+    if finding.month:
+        head += f" {finding.month}"
+    if finding.client_id is not None:
+        head += f" #{finding.client_id} {_clean(finding.name or '')}"
+    return f"{head}: {_clean(finding.message)}"
+
+
+def finding_rows(findings) -> list[dict]:
+    return [dict(f.as_json(), name=f.name) for f in findings]
+
+
+def register(app: typer.Typer) -> None:
+    @app.command("report")
+    def report(
+        month: str = typer.Option(..., "--month", help="The month to report on.", metavar="MONTH"),
+        fmt: str = format_option(),
+        excel: bool = excel_option(),
+        wareki: bool = wareki_option(),
+        as_of: Optional[str] = as_of_option(),
+    ) -> None:
+        """The monthly compliance report: contacts, billable months, staffing, handovers, findings.
+
+        Example: teikan report --month last
+        """
+        from .. import render
+        from ..engine import evaluate
+        from ..i18n import label, t
+        from ..reports import build_report
+        from .staff import staffing_pairs
+
+        day = resolve_as_of(as_of)
+        wanted = parse_month_opt(month, day)
+        fmt = check_format(fmt, excel=excel)
+        store = open_read()
+        evaluation = evaluate(store, [wanted], day)
+        data = build_report(evaluation.caseload, wanted, day, evaluation.staffing[wanted], evaluation.findings)
+        if fmt != "table":
+            emit(fmt, REPORT_COLUMNS, data["clients"], data, excel=excel)
+            return
+        office = data["office"]["name"]
+        title = t("report.title", month=str(wanted), as_of=day.isoformat()) + (f" — {office}" if office else "")
+        render.print_table(REPORT_COLUMNS, data["clients"], title=title, wareki_dates=wareki)
+        billable = sum(1 for r in data["clients"] if r["billable"])
+        echo(t("report.billable_total", count=billable) + f" / {len(data['clients'])}")
+        echo("")
+        render.print_pairs(staffing_pairs(evaluation.staffing[wanted]), title=label("section.staffing"))
+        echo("")
+        if data["handovers"]:
+            render.print_table(HANDOVER_COLUMNS, data["handovers"], title=label("section.handovers"),
+                               wareki_dates=wareki)
+            echo("")
+        echo(label("section.findings"))
+        if evaluation.findings:
+            for finding in evaluation.findings:
+                echo(finding_line(finding))
+        else:
+            echo(t("report.none"))
+
+    @app.command("check")
+    def check(
+        month: Optional[str] = typer.Option(None, "--month", help="Check only this month.", metavar="MONTH"),
+        within: int = typer.Option(90, "--within", help="Warn about handover deadlines within DAYS.", metavar="DAYS"),
+        remind_days: int = typer.Option(7, "--remind-days", help="Remind in the month's last N days.", metavar="N"),
+        strict: bool = typer.Option(False, "--strict", help="Exit 1 on warnings too."),
+        fmt: str = format_option("text", "Output format: text or json."),
+        as_of: Optional[str] = as_of_option(),
+    ) -> None:
+        """The cron check: silent when all is well, one line per finding otherwise (errors first).
+
+        Example: teikan check --strict
+        """
+        from .. import render
+        from ..engine import evaluate
+        from ..reports import build_check
+        from ..rules import Settings, check_months
+
+        day = resolve_as_of(as_of)
+        wanted = parse_month_opt(month, day)
+        fmt = check_format(fmt, ("text", "json", "table"))
+        settings = Settings(within=days_option_value(within, "--within"),
+                            remind_days=days_option_value(remind_days, "--remind-days"))
+        store = open_read()
+        months = check_months(day, wanted)
+        evaluation = evaluate(store, months, day, settings)
+        findings = evaluation.findings
+        if fmt == "json":
+            render.print_json(build_check(months, day, findings, evaluation.staffing[months[-1]]))
+        else:
+            for finding in findings:
+                echo(finding_line(finding))
+        if any(f.severity == "error" for f in findings) or (strict and findings):
+            raise typer.Exit(1)
+
+    @app.command("handovers")
+    def handovers(
+        within: int = typer.Option(180, "--within", help="Clients whose service ends within DAYS.", metavar="DAYS"),
+        fmt: str = format_option(),
+        excel: bool = excel_option(),
+        wareki: bool = wareki_option(),
+        as_of: Optional[str] = as_of_option(),
+    ) -> None:
+        """Clients whose service ends soon, with the handover share deadline and state, soonest first.
+
+        Example: teikan handovers --within 120
+        """
+        from ..reports import handover_rows
+
+        day = resolve_as_of(as_of)
+        fmt = check_format(fmt, excel=excel)
+        days = days_option_value(within, "--within")
+        store = open_read()
+        caseload = store.load_caseload([], day)
+        rows = handover_rows(caseload, day, days)
+        emit(fmt, HANDOVER_COLUMNS, rows, {"handovers": rows}, excel=excel, wareki_dates=wareki)

@@ -1,0 +1,192 @@
+"""Plain data: the caseload as frozen dataclasses, and the enumerations of SPEC §3.
+
+No I/O here. The store builds these; rules, staffing and rendering read them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from .dates import Month, eligible_from, share_deadline, support_end
+
+CONTACT_TYPES = ("face", "employer", "remote", "agency", "center")
+CONCERNS = ("attendance", "appearance", "medication", "work-accuracy", "communication", "other")
+CENTER_REASONS = ("advice", "team-support", "group-program")
+DISABILITIES = ("physical", "intellectual", "mental", "developmental", "higher-brain", "intractable-disease")
+PRIOR_SERVICES = ("transition", "continuation-a", "continuation-b", "daily-life-care", "training")
+PLACES = ("home", "workplace", "office", "other")
+END_REASONS = ("period-end", "job-loss", "user-request", "handover", "other")
+ROLES = ("supporter", "manager")
+STATUSES = ("active", "ended", "not-started")
+HANDOVER_STATES = ("not-started", "consent-missing", "consented", "shared", "not-needed")
+
+
+@dataclass(frozen=True)
+class Office:
+    name: str | None = None
+    number: str | None = None
+    fulltime_hours: float = 40.0
+    opened: date | None = None
+    rate_tier: int | None = None
+
+
+@dataclass(frozen=True)
+class Client:
+    id: int
+    name: str
+    employment_start: date
+    support_start: date
+    kana: str | None = None
+    employer: str | None = None
+    certificate: str | None = None
+    grant_until: date | None = None
+    staff: str | None = None
+    disabilities: tuple[str, ...] = ()
+    prior_service: str | None = None
+    interim_support_end: date | None = None
+    employment_end: date | None = None
+    ended_on: date | None = None
+    end_reason: str | None = None
+    note: str | None = None
+    job_change: date | None = None
+    reemployed: date | None = None
+
+    @property
+    def eligible_from(self) -> date:
+        return eligible_from(self.employment_start, self.interim_support_end)
+
+    @property
+    def support_end(self) -> date:
+        return support_end(self.support_start)
+
+    @property
+    def share_deadline(self) -> date:
+        return share_deadline(self.support_end)
+
+    def status(self, as_of: date) -> str:
+        """`ended` once an end date on or before `as_of` is recorded; `not-started` before the start."""
+        if self.ended_on is not None and self.ended_on <= as_of:
+            return "ended"
+        if self.support_start > as_of:
+            return "not-started"
+        return "active"
+
+    def active_in(self, month: Month) -> bool:
+        """SPEC §4.2: started by the month's last day and not ended before its first day."""
+        return self.support_start <= month.last and (self.ended_on is None or self.ended_on >= month.first)
+
+    def in_service_on(self, day: date) -> bool:
+        return self.support_start <= day and (self.ended_on is None or day <= self.ended_on)
+
+
+@dataclass(frozen=True)
+class Contact:
+    id: int
+    client_id: int
+    date: date
+    types: tuple[str, ...]
+    staff: str | None = None
+    minutes: int | None = None
+    place: str | None = None
+    concerns: tuple[str, ...] = ()
+    center_reason: str | None = None
+    note: str | None = None
+
+
+@dataclass(frozen=True)
+class Assignment:
+    id: int
+    name: str
+    role: str
+    hours: float
+    from_date: date | None = None
+    until_date: date | None = None
+    reduced_hours: bool = False
+
+    def overlaps(self, month: Month) -> bool:
+        return (self.from_date is None or self.from_date <= month.last) and (
+            self.until_date is None or self.until_date >= month.first
+        )
+
+
+@dataclass(frozen=True)
+class Plan:
+    id: int
+    client_id: int
+    date: date
+    center_cooperation: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Handover:
+    client_id: int
+    center: str | None = None
+    consent_date: date | None = None
+    shared_date: date | None = None
+    not_needed: bool = False
+    note: str | None = None
+
+    @property
+    def state(self) -> str:
+        if self.not_needed:
+            return "not-needed"
+        if self.shared_date is not None:
+            return "shared"
+        if self.consent_date is not None:
+            return "consented"
+        return "consent-missing"
+
+
+@dataclass(frozen=True)
+class MonthActivity:
+    """One client's contacts in one month, counted by type (aggregated in SQL)."""
+
+    face: int = 0
+    employer: int = 0
+    remote: int = 0
+    agency: int = 0
+    center: int = 0
+    concerns: tuple[str, ...] = ()
+    center_contacts: tuple[tuple[date, str | None], ...] = ()  # (date, center_reason)
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One thing wrong or due. The message is localised only when rendered (key `rule.<code>`)."""
+
+    rule: str
+    severity: str  # error | warning
+    client_id: int | None
+    month: str | None
+    params: dict = field(default_factory=dict, compare=False)
+    name: str | None = None
+
+    @property
+    def message(self) -> str:
+        from .i18n import t
+
+        return t(f"rule.{self.rule}", **self.params)
+
+    def as_json(self) -> dict:
+        return {
+            "rule": self.rule,
+            "severity": self.severity,
+            "client_id": self.client_id,
+            "month": self.month,
+            "message": self.message,
+        }
+
+
+@dataclass(frozen=True)
+class Caseload:
+    """Everything the rules need for a set of months, loaded once per run."""
+
+    office: Office
+    clients: tuple[Client, ...]
+    assignments: tuple[Assignment, ...] = ()
+    activity: dict[tuple[int, Month], MonthActivity] = field(default_factory=dict)
+    reports_shared: frozenset[tuple[int, Month]] = frozenset()
+    plans: dict[int, tuple[Plan, ...]] = field(default_factory=dict)  # by client, oldest first
+    handovers: dict[int, Handover] = field(default_factory=dict)
+    months: tuple[Month, ...] = ()

@@ -1,0 +1,152 @@
+"""Report data (pure): the monthly compliance report, the check result and the handover list.
+
+Each builder returns plain JSON-ready dicts; `render` turns the same dict into a table, JSON or CSV.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from .dates import Month
+from .models import Caseload, Client, Finding, Handover, Office
+from .staffing import Staffing
+
+
+def client_json(client: Client, as_of: date) -> dict:
+    """The CLIENT object of SPEC §3."""
+    return {
+        "id": client.id,
+        "name": client.name,
+        "kana": client.kana,
+        "employer": client.employer,
+        "certificate": client.certificate,
+        "grant_until": _iso(client.grant_until),
+        "staff": client.staff,
+        "disabilities": list(client.disabilities),
+        "prior_service": client.prior_service,
+        "employment_start": client.employment_start.isoformat(),
+        "employment_end": _iso(client.employment_end),
+        "eligible_from": client.eligible_from.isoformat(),
+        "support_start": client.support_start.isoformat(),
+        "support_end": client.support_end.isoformat(),
+        "share_deadline": client.share_deadline.isoformat(),
+        "ended_on": _iso(client.ended_on),
+        "end_reason": client.end_reason,
+        "status": client.status(as_of),
+    }
+
+
+def office_json(office: Office) -> dict:
+    return {
+        "name": office.name,
+        "number": office.number,
+        "fulltime_hours": office.fulltime_hours,
+        "opened": _iso(office.opened),
+    }
+
+
+def month_rows(caseload: Caseload, month: Month) -> list[dict]:
+    """One row per client active in the month (SPEC §5), by id."""
+    rows = []
+    for client in caseload.clients:
+        if not client.active_in(month):
+            continue
+        act = caseload.activity.get((client.id, month))
+        face = act.face if act else 0
+        shared = (client.id, month) in caseload.reports_shared
+        rows.append({
+            "id": client.id,
+            "name": client.name,
+            "staff": client.staff,
+            "face": face,
+            "employer": act.employer if act else 0,
+            "remote": act.remote if act else 0,
+            "agency": act.agency if act else 0,
+            "center": act.center if act else 0,
+            "report_shared": shared,
+            # 報酬告示 第14の2 / 「就労定着支援の実施について」: 対面支援 and a shared 支援レポート.
+            "billable": face > 0 and shared,
+            "concerns": list(act.concerns) if act else [],
+            "support_end": client.support_end.isoformat(),
+        })
+    return rows
+
+
+def handover_state(handover: Handover | None) -> str:
+    return "not-started" if handover is None else handover.state
+
+
+def handover_row(client: Client, handover: Handover | None, as_of: date) -> dict:
+    return {
+        "client_id": client.id,
+        "name": client.name,
+        "support_end": client.support_end.isoformat(),
+        "share_deadline": client.share_deadline.isoformat(),
+        "days_left": (client.support_end - as_of).days,
+        "center": handover.center if handover else None,
+        "consent_date": _iso(handover.consent_date) if handover else None,
+        "shared_date": _iso(handover.shared_date) if handover else None,
+        "state": handover_state(handover),
+    }
+
+
+def handover_rows(caseload: Caseload, as_of: date, within: int) -> list[dict]:
+    """Clients not ended before `as_of` whose service ends within `within` days, soonest first."""
+    rows = [
+        handover_row(c, caseload.handovers.get(c.id), as_of)
+        for c in caseload.clients
+        if (c.ended_on is None or c.ended_on >= as_of) and c.support_start <= as_of + _days(within)
+        and (c.support_end - as_of).days <= within
+    ]
+    return sorted(rows, key=lambda r: (r["support_end"], r["client_id"]))
+
+
+def handovers_due(caseload: Caseload, as_of: date, within: int = 90) -> list[dict]:
+    """Handovers still to do whose share deadline is within `within` days (or already past)."""
+    rows = []
+    for c in caseload.clients:
+        if c.ended_on is not None and c.ended_on < as_of:
+            continue
+        handover = caseload.handovers.get(c.id)
+        if handover_state(handover) in ("shared", "not-needed"):
+            continue
+        if (c.share_deadline - as_of).days <= within:
+            rows.append(handover_row(c, handover, as_of))
+    return sorted(rows, key=lambda r: (r["share_deadline"], r["client_id"]))
+
+
+def build_report(caseload: Caseload, month: Month, as_of: date, staffing: Staffing, findings: list[Finding]) -> dict:
+    """SPEC §5 JSON."""
+    return {
+        "month": str(month),
+        "as_of": as_of.isoformat(),
+        "office": office_json(caseload.office),
+        "clients": month_rows(caseload, month),
+        "staffing": staffing.as_json(),
+        "handovers": handovers_due(caseload, as_of),
+        "findings": [f.as_json() for f in findings],
+    }
+
+
+def build_check(months: list[Month], as_of: date, findings: list[Finding], staffing: Staffing | None) -> dict:
+    """SPEC §6 JSON."""
+    return {
+        "as_of": as_of.isoformat(),
+        "months": [str(m) for m in months],
+        "findings": [f.as_json() for f in findings],
+        "counts": {
+            "error": sum(1 for f in findings if f.severity == "error"),
+            "warning": sum(1 for f in findings if f.severity == "warning"),
+        },
+        "staffing": staffing.as_json() if staffing else {},
+    }
+
+
+def _days(n: int):
+    from datetime import timedelta
+
+    return timedelta(days=n)
+
+
+def _iso(day: date | None) -> str | None:
+    return day.isoformat() if day else None

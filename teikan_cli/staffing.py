@@ -1,0 +1,174 @@
+"""Staffing for one month (SPEC §4.6): 利用者数, 常勤換算 of 就労定着支援員, サービス管理責任者. Pure.
+
+Exact arithmetic with `Fraction` throughout; floats appear only when rendering.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from fractions import Fraction
+
+from .dates import Month, fiscal_year, fiscal_year_months
+from .models import Assignment, Office
+
+RATIO_SUPPORTER = 40  # 基準省令 第206条の3①二: 就労定着支援員 常勤換算で利用者数を40で除した数以上
+MANAGER_BASE = 60  # 同 第206条の3①三: サービス管理責任者 利用者数60以下 1以上
+MANAGER_STEP = 40  # 同: 61以上は1に60を超えて40又はその端数を増すごとに1を加えた数以上
+MIN_FULLTIME = 32  # 解釈通知 (障発第1206001号) 第二の2(1): 32時間を下回る場合は32時間を基本
+REDUCED_FULLTIME = 30  # 同 第二の2(3): 育児・介護・治療の短時間措置は30時間以上で常勤扱い
+
+
+@dataclass(frozen=True)
+class PersonFte:
+    name: str
+    role: str
+    hours: float
+    reduced_hours: bool
+    fte: Fraction  # this person's contribution in the role, capped at 1
+    fulltime: bool
+
+
+@dataclass(frozen=True)
+class Staffing:
+    month: Month
+    fulltime_hours: Fraction
+    users: Fraction
+    users_basis: str  # previous-fy-average | current-month
+    users_months: int
+    active_in_month: int
+    supporter_fte: Fraction
+    supporter_fte_required: Fraction
+    managers: int
+    managers_fulltime: int
+    managers_required: int
+    people: tuple[PersonFte, ...]
+    dual_role: tuple[str, ...]
+
+    @property
+    def supporter_ok(self) -> bool:
+        return self.supporter_fte >= self.supporter_fte_required
+
+    @property
+    def manager_ok(self) -> bool:
+        return self.managers >= self.managers_required and self.managers_fulltime >= 1
+
+    @property
+    def ok(self) -> bool:
+        return self.supporter_ok and self.manager_ok
+
+    @property
+    def supporter_shortfall_hours(self) -> Fraction:
+        """Weekly supporter hours to add (from a new person) so that the truncated FTE meets the requirement."""
+        if self.supporter_ok:
+            return Fraction(0)
+        target = Fraction(math.ceil(self.supporter_fte_required * 10), 10)
+        raw = sum((p.fte for p in self.people if p.role == "supporter"), Fraction(0)) * self.fulltime_hours
+        return max(Fraction(0), target * self.fulltime_hours - raw)
+
+    def as_json(self) -> dict:
+        return {
+            "users": float(self.users),
+            "users_basis": self.users_basis,
+            "active_in_month": self.active_in_month,
+            "supporter_fte": float(self.supporter_fte),
+            "supporter_fte_required": float(self.supporter_fte_required),
+            "managers": self.managers,
+            "managers_required": self.managers_required,
+            "ok": self.ok,
+        }
+
+
+def ceil_tenth(value: Fraction) -> Fraction:
+    """Round up to one decimal: 15.01 → 15.1 (解釈通知: 小数点第2位以下を切り上げ)."""
+    return Fraction(math.ceil(value * 10), 10)
+
+
+def floor_tenth(value: Fraction) -> Fraction:
+    """Truncate to one decimal: 0.75 → 0.7 (解釈通知: 常勤換算は小数点第2位以下を切り捨て)."""
+    return Fraction(math.floor(value * 10), 10)
+
+
+def fulltime_hours(office: Office) -> Fraction:
+    return max(Fraction(str(office.fulltime_hours)), Fraction(MIN_FULLTIME))
+
+
+def users_months(month: Month, office: Office) -> list[Month]:
+    """The months of the previous fiscal year during which the office was open."""
+    if office.opened is None:
+        return []
+    opened = Month.of(office.opened)
+    return [m for m in fiscal_year_months(fiscal_year(month) - 1) if m >= opened]
+
+
+def users_count(active_by_month: dict[Month, int], months: list[Month], active_in_month: int) -> tuple[Fraction, str]:
+    """利用者数: the previous fiscal year's monthly average, rounded up to one decimal.
+
+    解釈通知 (障発第1206001号) 第二の5: 前年度の平均値; a new office (no month last year) uses this month's count.
+    """
+    if not months:
+        return Fraction(active_in_month), "current-month"
+    total = sum(active_by_month.get(m, 0) for m in months)
+    return ceil_tenth(Fraction(total, len(months))), "previous-fy-average"
+
+
+def managers_required(users: Fraction) -> int:
+    """基準省令 第206条の3①三: 1 up to 60 users, then one more per 40 or part (61 → 2, 101 → 3, 141 → 4)."""
+    if users <= MANAGER_BASE:
+        return 1
+    return 1 + math.ceil((users - MANAGER_BASE) / MANAGER_STEP)
+
+
+def person_fte(hours: float, reduced_hours: bool, full: Fraction) -> Fraction:
+    """One person's 常勤換算 in a role: min(hours, F) ÷ F; a short-hours measure at ≥ 30 h counts as 1."""
+    weekly = Fraction(str(hours))
+    if reduced_hours and weekly >= REDUCED_FULLTIME:
+        return Fraction(1)
+    return min(weekly, full) / full
+
+
+def compute_staffing(
+    month: Month,
+    office: Office,
+    assignments: list[Assignment] | tuple[Assignment, ...],
+    active_by_month: dict[Month, int],
+    active_in_month: int,
+) -> Staffing:
+    """Everything an auditor asks about staffing in `month`."""
+    full = fulltime_hours(office)
+    months = users_months(month, office)
+    users, basis = users_count(active_by_month, months, active_in_month)
+
+    # Several assignments of one person in one role in the month (hours changed mid-month) are added,
+    # then capped at full time: nobody counts as more than one person (解釈通知 第二の2(3)).
+    hours_by_person: dict[tuple[str, str], list[Assignment]] = {}
+    for a in assignments:
+        if a.overlaps(month):
+            hours_by_person.setdefault((a.name, a.role), []).append(a)
+    people = []
+    for (name, role), items in sorted(hours_by_person.items()):
+        fte = min(Fraction(1), sum((person_fte(a.hours, a.reduced_hours, full) for a in items), Fraction(0)))
+        hours = sum(a.hours for a in items)
+        reduced = any(a.reduced_hours for a in items)
+        people.append(PersonFte(name, role, hours, reduced, fte, fte >= 1))
+
+    supporter_fte = floor_tenth(sum((p.fte for p in people if p.role == "supporter"), Fraction(0)))
+    managers = [p for p in people if p.role == "manager"]
+    roles_by_name: dict[str, set[str]] = {}
+    for p in people:
+        roles_by_name.setdefault(p.name, set()).add(p.role)
+    return Staffing(
+        month=month,
+        fulltime_hours=full,
+        users=users,
+        users_basis=basis,
+        users_months=len(months),
+        active_in_month=active_in_month,
+        supporter_fte=supporter_fte,
+        supporter_fte_required=users / RATIO_SUPPORTER,
+        managers=len(managers),
+        managers_fulltime=sum(1 for p in managers if p.fulltime),
+        managers_required=managers_required(users),
+        people=tuple(people),
+        dual_role=tuple(sorted(n for n, roles in roles_by_name.items() if len(roles) > 1)),
+    )
