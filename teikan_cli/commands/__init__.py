@@ -11,6 +11,19 @@ class _State:
 
 state = _State()
 
-from . import clients, visits, staff, plans, reports, data, demo, rate, daily  # noqa: E402
+from . import (  # noqa: E402
+    clients,
+    daily,
+    demo,
+    plans,
+    rate,
+    reports,
+    safety,
+    staff,
+    support_report,
+    transfer,
+    visits,
+)
 
-MODULES = (clients, visits, staff, plans, reports, data, demo, rate, daily)
+# Order of registration = order in `teikan --help`.
+MODULES = (clients, visits, staff, plans, support_report, reports, daily, rate, transfer, safety, demo)
