@@ -85,18 +85,24 @@ def today_jst() -> date:
 
 # ---------------------------------------------------------------- parsing
 
+# Patterns run on NFKC-normalised text, so full-width digits are already ASCII; re.ASCII keeps other
+# scripts' digits (٣, ३) out.
 _SEP = r"\s*[-/.]\s*"
-_ISO = re.compile(rf"^(\d{{4}}){_SEP}(\d{{1,2}}){_SEP}(\d{{1,2}})$")
-_KANJI_YMD = re.compile(r"^(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日$")
-_COMPACT = re.compile(r"^(\d{4})(\d{2})(\d{2})$")
-_ERA_KANJI = re.compile(r"^(令和|平成|昭和)\s*(元|\d{1,2})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日?$")
-_ERA_SHORT = re.compile(rf"^([RHS])\s*(\d{{1,2}}){_SEP}(\d{{1,2}}){_SEP}(\d{{1,2}})$", re.IGNORECASE)
+_A = re.ASCII
+_ISO = re.compile(rf"^(\d{{4}}){_SEP}(\d{{1,2}}){_SEP}(\d{{1,2}})$", _A)
+_KANJI_YMD = re.compile(r"^(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日$", _A)
+_COMPACT = re.compile(r"^(\d{4})(\d{2})(\d{2})$", _A)
+_ERA_KANJI = re.compile(r"^(令和|平成|昭和)\s*(元|\d{1,3})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日?$", _A)
+_ERA_SHORT = re.compile(rf"^([RHS])\s*(\d{{1,3}}){_SEP}(\d{{1,2}}){_SEP}(\d{{1,2}})$", re.IGNORECASE | _A)
 
-_ISO_MONTH = re.compile(rf"^(\d{{4}}){_SEP}(\d{{1,2}})$")
-_KANJI_YM = re.compile(r"^(\d{4})\s*年\s*(\d{1,2})\s*月$")
-_COMPACT_MONTH = re.compile(r"^(\d{4})(\d{2})$")
-_ERA_KANJI_MONTH = re.compile(r"^(令和|平成|昭和)\s*(元|\d{1,2})\s*年\s*(\d{1,2})\s*月$")
-_ERA_SHORT_MONTH = re.compile(rf"^([RHS])\s*(\d{{1,2}}){_SEP}(\d{{1,2}})$", re.IGNORECASE)
+_ISO_MONTH = re.compile(rf"^(\d{{4}}){_SEP}(\d{{1,2}})$", _A)
+_KANJI_YM = re.compile(r"^(\d{4})\s*年\s*(\d{1,2})\s*月$", _A)
+_COMPACT_MONTH = re.compile(r"^(\d{4})(\d{2})$", _A)
+_ERA_KANJI_MONTH = re.compile(r"^(令和|平成|昭和)\s*(元|\d{1,3})\s*年\s*(\d{1,2})\s*月$", _A)
+_ERA_SHORT_MONTH = re.compile(rf"^([RHS])\s*(\d{{1,3}}){_SEP}(\d{{1,2}})$", re.IGNORECASE | _A)
+
+# Dates teikan accepts: anything else is a typo (and 9999-12-31 + 36 months would not exist).
+FIRST_YEAR, LAST_YEAR = 1900, 2199
 
 
 def normalize(text: str) -> str:
@@ -106,17 +112,19 @@ def normalize(text: str) -> str:
 
 
 def _make(year: int, month: int, day: int, raw: str) -> date:
+    if not FIRST_YEAR <= year <= LAST_YEAR:
+        raise DateInputError("date.out_of_range", value=raw, first=FIRST_YEAR, last=LAST_YEAR)
     try:
         return date(year, month, day)
     except ValueError:
         raise DateInputError("date.no_such_day", value=raw) from None
 
 
-def _era_year(key: str, year_text: str) -> tuple[tuple[str, str, date, date], int]:
+def _era_year(key: str, year_text: str, raw: str) -> tuple[tuple[str, str, date, date], int]:
     era = _ERA_BY_KEY[key.upper() if len(key) == 1 else key]
     number = 1 if year_text == "元" else int(year_text)
-    if number < 1:
-        raise DateInputError("date.no_such_day", value=year_text)
+    if number < 1:  # 令和0年 does not exist: the first year is 元年.
+        raise DateInputError("date.no_such_day", value=raw)
     return era, era[2].year + number - 1
 
 
@@ -141,7 +149,7 @@ def parse_date(text: str, as_of: date) -> date:
             return _make(int(m[1]), int(m[2]), int(m[3]), raw)
     m = _ERA_KANJI.match(value) or _ERA_SHORT.match(value)
     if m:
-        era, year = _era_year(m[1], m[2])
+        era, year = _era_year(m[1], m[2], raw)
         day = _make(year, int(m[3]), int(m[4]), raw)
         _check_era(era, day, day, raw)
         return day
@@ -163,7 +171,7 @@ def parse_month(text: str, as_of: date) -> Month:
             return _month(int(m[1]), int(m[2]), raw)
     m = _ERA_KANJI_MONTH.match(value) or _ERA_SHORT_MONTH.match(value)
     if m:
-        era, year = _era_year(m[1], m[2])
+        era, year = _era_year(m[1], m[2], raw)
         month = _month(year, int(m[3]), raw)
         _check_era(era, month.first, month.last, raw)
         return month
@@ -171,8 +179,10 @@ def parse_month(text: str, as_of: date) -> Month:
 
 
 def _month(year: int, month: int, raw: str) -> Month:
-    if not 1 <= month <= 12 or year < 1:
-        raise DateInputError("month.bad_format", value=raw)
+    if not FIRST_YEAR <= year <= LAST_YEAR:
+        raise DateInputError("date.out_of_range", value=raw, first=FIRST_YEAR, last=LAST_YEAR)
+    if not 1 <= month <= 12:
+        raise DateInputError("month.no_such_month", value=raw)
     return Month(year, month)
 
 

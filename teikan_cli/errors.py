@@ -46,5 +46,5 @@ class RowErrors(InputError):
     """Several bad rows in an imported file: each item is (line, column, message)."""
 
     def __init__(self, rows: list[tuple[int, str, str]]) -> None:
-        super().__init__("import.bad_rows", count=len(rows))
+        super().__init__("import.bad_rows", count=len({line for line, _column, _message in rows}))
         self.rows = rows

@@ -139,7 +139,13 @@ def _run(conn: sqlite3.Connection, script: str) -> None:
             conn.execute(statement)
 
 
-MIGRATIONS = (m001_initial,)
+def m002_secrets(conn: sqlite3.Connection) -> None:
+    """A random per-database secret for `export --pseudonymize` (HMAC key; never exported)."""
+    conn.execute("CREATE TABLE secrets (name TEXT PRIMARY KEY, value BLOB NOT NULL CHECK (length(value) >= 32))")
+    conn.execute("INSERT INTO secrets (name, value) VALUES ('pseudonym', randomblob(32))")
+
+
+MIGRATIONS = (m001_initial, m002_secrets)
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

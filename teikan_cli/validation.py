@@ -111,6 +111,10 @@ def check_client(client: Client, as_of: date) -> Client:
     if client.ended_on is not None and client.ended_on < client.support_start:
         raise InputError("client.end_before_start", ended_on=client.ended_on.isoformat(),
                          support_start=client.support_start.isoformat())
+    if client.ended_on is not None and client.ended_on > client.support_end:
+        # 報酬告示 第14の2: the service lasts at most three years; it cannot end after support_end.
+        raise InputError("client.end_after_period", ended_on=client.ended_on.isoformat(),
+                         support_end=client.support_end.isoformat())
     if client.ended_on is not None and client.ended_on > as_of:
         raise InputError("date.future", value=client.ended_on.isoformat(), as_of=as_of.isoformat())
     if client.employment_end is not None and client.employment_end > as_of:
@@ -141,6 +145,17 @@ def check_contact(contact: Contact, client: Client, as_of: date, staff_names: se
     return contact
 
 
+def check_records_inside(client: Client, span: tuple[date, date] | None) -> Client:
+    """After a change of the service dates, every contact and plan must still lie inside the service."""
+    if span is None:
+        return client
+    end = client.ended_on or client.support_end
+    if span[0] < client.support_start or span[1] > end:
+        raise InputError("client.records_outside", first=span[0].isoformat(), last=span[1].isoformat(),
+                         start=client.support_start.isoformat(), end=end.isoformat())
+    return client
+
+
 def check_assignment(assignment: Assignment) -> Assignment:
     if assignment.from_date and assignment.until_date and assignment.from_date > assignment.until_date:
         raise InputError("staff.until_before_from")
@@ -149,7 +164,7 @@ def check_assignment(assignment: Assignment) -> Assignment:
 
 __all__ = [
     "CENTER_REASONS", "CONCERNS", "CONTACT_TYPES", "DISABILITIES", "END_REASONS", "PLACES", "PRIOR_SERVICES",
-    "ROLES", "check_assignment", "check_client", "check_contact", "choice", "choices", "clean_text", "hours",
+    "ROLES", "check_assignment", "check_client", "check_contact", "check_records_inside", "choice", "choices", "clean_text", "hours",
     "minutes", "ten_digits",
 ]
 

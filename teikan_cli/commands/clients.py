@@ -43,12 +43,12 @@ def _client_values(**options) -> dict:
 def register(app: typer.Typer) -> None:
     @app.command("init")
     def init(
-        office_name: Optional[str] = typer.Option(None, "--office-name", help="Office name (事業所名)."),
-        office_number: Optional[str] = typer.Option(None, "--office-number", help="事業所番号, 10 digits."),
-        fulltime_hours: Optional[float] = typer.Option(None, "--fulltime-hours",
-                                                       help="常勤の従業者が勤務すべき時間数 per week (default 40)."),
-        opened: Optional[str] = typer.Option(None, "--opened", help="Designation date (default: earliest support start)."),
-        rate_tier: Optional[int] = typer.Option(None, "--rate-tier", help="New office: the 就労定着率 tier notified (1–7)."),
+        office_name: Optional[str] = typer.Option(None, "--office-name", help="Office name (事業所名).", metavar="TEXT"),
+        office_number: Optional[str] = typer.Option(None, "--office-number", help="事業所番号, 10 digits.", metavar="DIGITS"),
+        fulltime_hours: Optional[str] = typer.Option(None, "--fulltime-hours",
+                                                       help="常勤の従業者が勤務すべき時間数 per week (default 40).", metavar="HOURS"),
+        opened: Optional[str] = typer.Option(None, "--opened", help="Designation date (default: earliest support start).", metavar="DATE"),
+        rate_tier: Optional[int] = typer.Option(None, "--rate-tier", help="New office: the 就労定着率 tier notified (1–7).", metavar="TIER"),
         as_of: Optional[str] = as_of_option(),
     ) -> None:
         """Create or update the office record (idempotent).
@@ -61,11 +61,11 @@ def register(app: typer.Typer) -> None:
         day = resolve_as_of(as_of)
         values: dict = {}
         if office_name is not None:
-            values["name"] = clean_text(office_name, "office-name", limit=200)
+            values["name"] = clean_text(office_name, "--office-name", limit=200)
         if office_number is not None:
-            values["number"] = ten_digits(office_number, "office-number")
+            values["number"] = ten_digits(office_number, "--office-number")
         if fulltime_hours is not None:
-            values["fulltime_hours"] = hours(fulltime_hours, "fulltime-hours")
+            values["fulltime_hours"] = hours(fulltime_hours, "--fulltime-hours")
         if opened is not None:
             values["opened"] = parse_date_opt(opened, day).isoformat()
         if rate_tier is not None:
@@ -77,23 +77,23 @@ def register(app: typer.Typer) -> None:
             if values or store.office_row() is None:
                 store.save_office(values)
         row = store.office_row() or {}
-        echo(_t("office.saved", name=row.get("name") or "-"))
+        echo(_t("office.saved_at", name=row.get("name") or "-", path=str(store.path)))
 
     @app.command("add-client")
     def add_client(
-        name: str = typer.Argument(..., help="Full name (氏名)."),
-        employment_start: str = typer.Option(..., "--employment-start", help="Date the job started (就職日)."),
-        support_start: str = typer.Option(..., "--support-start", help="First day of 就労定着支援 (利用開始日)."),
-        kana: Optional[str] = typer.Option(None, "--kana", help="Name in kana (フリガナ)."),
-        employer: Optional[str] = typer.Option(None, "--employer", help="Employer (就職先)."),
-        certificate: Optional[str] = typer.Option(None, "--certificate", help="受給者証番号, 10 digits."),
-        grant_until: Optional[str] = typer.Option(None, "--grant-until", help="Last day of the grant (支給決定期間)."),
-        staff: Optional[str] = typer.Option(None, "--staff", help="Responsible staff member."),
-        disability: List[str] = typer.Option([], "--disability", help="Disability kind (repeatable)."),
-        prior_service: Optional[str] = typer.Option(None, "--prior-service", help="Service used before the job."),
+        name: str = typer.Argument(..., help="Full name (氏名).", metavar="NAME"),
+        employment_start: str = typer.Option(..., "--employment-start", help="Date the job started (就職日).", metavar="DATE"),
+        support_start: str = typer.Option(..., "--support-start", help="First day of 就労定着支援 (利用開始日).", metavar="DATE"),
+        kana: Optional[str] = typer.Option(None, "--kana", help="Name in kana (フリガナ).", metavar="TEXT"),
+        employer: Optional[str] = typer.Option(None, "--employer", help="Employer (就職先).", metavar="TEXT"),
+        certificate: Optional[str] = typer.Option(None, "--certificate", help="受給者証番号, 10 digits.", metavar="DIGITS"),
+        grant_until: Optional[str] = typer.Option(None, "--grant-until", help="Last day of the grant (支給決定期間).", metavar="DATE"),
+        staff: Optional[str] = typer.Option(None, "--staff", help="Responsible staff member.", metavar="TEXT"),
+        disability: List[str] = typer.Option([], "--disability", help="Disability kind (repeatable).", metavar="KIND"),
+        prior_service: Optional[str] = typer.Option(None, "--prior-service", help="Service used before the job.", metavar="KIND"),
         interim_support_end: Optional[str] = typer.Option(None, "--interim-support-end",
-                                                          help="End of 就労移行支援 received while employed."),
-        note: Optional[str] = typer.Option(None, "--note", help="Free note."),
+                                                          help="End of 就労移行支援 received while employed.", metavar="DATE"),
+        note: Optional[str] = typer.Option(None, "--note", help="Free note.", metavar="TEXT"),
         as_of: Optional[str] = as_of_option(),
     ) -> None:
         """Register a client; prints the id and the computed dates.
@@ -109,7 +109,7 @@ def register(app: typer.Typer) -> None:
                                 disabilities=disability, prior_service=prior_service,
                                 interim_support_end=interim_support_end, note=note)
         client = client_from_text(values, day)
-        store = open_write(who=staff)
+        store = open_write()
         with store.write():
             if client.certificate and (owner := store.certificate_owner(client.certificate)) is not None:
                 raise InputError("client.duplicate_certificate", certificate=client.certificate, owner=owner)
@@ -120,7 +120,7 @@ def register(app: typer.Typer) -> None:
 
     @app.command("clients")
     def clients(
-        status: str = typer.Option("active", "--status", help="active, ended or all (as of --as-of)."),
+        status: str = typer.Option("active", "--status", help="active, ended or all (as of --as-of).", metavar="STATUS"),
         fmt: str = format_option(),
         excel: bool = excel_option(),
         wareki: bool = wareki_option(),
@@ -145,9 +145,10 @@ def register(app: typer.Typer) -> None:
 
     @app.command("show-client")
     def show_client(
-        client: str = typer.Argument(..., help="Id, certificate number or exact name."),
+        client: str = typer.Argument(..., help="Id, certificate number or exact name.", metavar="CLIENT"),
         history: bool = typer.Option(False, "--history", help="Also show who changed the record, and when."),
-        fmt: str = format_option(help_text="Output format: table or json."),
+        fmt: str = format_option(help_text="Output format: table, json, or csv (the client record as one row)."),
+        excel: bool = excel_option(),
         wareki: bool = wareki_option(),
         as_of: Optional[str] = as_of_option(),
     ) -> None:
@@ -162,9 +163,12 @@ def register(app: typer.Typer) -> None:
         from ..rules import check_months
 
         day = resolve_as_of(as_of)
-        fmt = check_format(fmt, ("table", "json"))
+        fmt = check_format(fmt, excel=excel)
         store = open_read()
         found = store.find_client(client)
+        if fmt == "csv":
+            render.print_csv(CLIENT_COLUMNS, [client_json(found, day)], excel=excel)
+            return
         contacts = [contact_json(c) for c in store.load_contacts(client_id=found.id)]
         plans = [{"id": p.id, "date": p.date.isoformat(), "center_cooperation": list(p.center_cooperation)}
                  for p in store.load_plans(found.id).get(found.id, ())]
@@ -185,7 +189,7 @@ def register(app: typer.Typer) -> None:
             return
         info = data["client"]
         pairs = [(label(k), render.cell(info[k], k, wareki)) for k in CLIENT_COLUMNS if k != "id"]
-        pairs.append((label("handover"), label(handover_state(handover))))
+        pairs.append((_t("show.handover"), label(handover_state(handover))))
         render.print_pairs(pairs, title=f"#{found.id} {found.name}")
         if contacts:
             echo("")
@@ -205,22 +209,22 @@ def register(app: typer.Typer) -> None:
 
     @app.command("edit-client")
     def edit_client(
-        client: str = typer.Argument(..., help="Id, certificate number or exact name."),
-        name: Optional[str] = typer.Option(None, "--name", help="New name."),
-        employment_start: Optional[str] = typer.Option(None, "--employment-start", help="就職日."),
-        support_start: Optional[str] = typer.Option(None, "--support-start", help="利用開始日."),
-        kana: Optional[str] = typer.Option(None, "--kana", help="フリガナ (empty to clear)."),
-        employer: Optional[str] = typer.Option(None, "--employer", help="就職先 (empty to clear)."),
-        certificate: Optional[str] = typer.Option(None, "--certificate", help="受給者証番号 (empty to clear)."),
-        grant_until: Optional[str] = typer.Option(None, "--grant-until", help="支給決定期間 end (empty to clear)."),
-        staff: Optional[str] = typer.Option(None, "--staff", help="Responsible staff (empty to clear)."),
-        disability: List[str] = typer.Option([], "--disability", help="Disability kinds (replace the list)."),
-        prior_service: Optional[str] = typer.Option(None, "--prior-service", help="Service used before the job."),
-        interim_support_end: Optional[str] = typer.Option(None, "--interim-support-end", help="End of interim 就労移行支援."),
-        employment_end: Optional[str] = typer.Option(None, "--employment-end", help="離職日 (last day employed)."),
-        job_change: Optional[str] = typer.Option(None, "--job-change", help="Last day at the previous job (one change)."),
-        reemployed: Optional[str] = typer.Option(None, "--reemployed", help="First day at the new job."),
-        note: Optional[str] = typer.Option(None, "--note", help="Free note (empty to clear)."),
+        client: str = typer.Argument(..., help="Id, certificate number or exact name.", metavar="CLIENT"),
+        name: Optional[str] = typer.Option(None, "--name", help="New name.", metavar="TEXT"),
+        employment_start: Optional[str] = typer.Option(None, "--employment-start", help="就職日.", metavar="DATE"),
+        support_start: Optional[str] = typer.Option(None, "--support-start", help="利用開始日.", metavar="DATE"),
+        kana: Optional[str] = typer.Option(None, "--kana", help="フリガナ (empty to clear).", metavar="TEXT"),
+        employer: Optional[str] = typer.Option(None, "--employer", help="就職先 (empty to clear).", metavar="TEXT"),
+        certificate: Optional[str] = typer.Option(None, "--certificate", help="受給者証番号 (empty to clear).", metavar="DIGITS"),
+        grant_until: Optional[str] = typer.Option(None, "--grant-until", help="支給決定期間 end (empty to clear).", metavar="DATE"),
+        staff: Optional[str] = typer.Option(None, "--staff", help="Responsible staff (empty to clear).", metavar="TEXT"),
+        disability: List[str] = typer.Option([], "--disability", help="Disability kinds (replace the list).", metavar="KIND"),
+        prior_service: Optional[str] = typer.Option(None, "--prior-service", help="Service used before the job.", metavar="KIND"),
+        interim_support_end: Optional[str] = typer.Option(None, "--interim-support-end", help="End of interim 就労移行支援.", metavar="DATE"),
+        employment_end: Optional[str] = typer.Option(None, "--employment-end", help="離職日 (last day employed).", metavar="DATE"),
+        job_change: Optional[str] = typer.Option(None, "--job-change", help="Last day at the previous job (one change).", metavar="DATE"),
+        reemployed: Optional[str] = typer.Option(None, "--reemployed", help="First day at the new job.", metavar="DATE"),
+        note: Optional[str] = typer.Option(None, "--note", help="Free note (empty to clear).", metavar="TEXT"),
         as_of: Optional[str] = as_of_option(),
     ) -> None:
         """Change a client's fields, with the same checks as add-client.
@@ -228,7 +232,7 @@ def register(app: typer.Typer) -> None:
         Example: teikan edit-client 12 --employment-end 2026-01-31
         """
         from ..errors import InputError
-        from ..validation import client_from_text
+        from ..validation import check_records_inside, client_from_text
 
         day = resolve_as_of(as_of)
         values = _client_values(name=name, employment_start=employment_start, support_start=support_start, kana=kana,
@@ -238,13 +242,14 @@ def register(app: typer.Typer) -> None:
                                 job_change=job_change, reemployed=reemployed, note=note)
         if not values:
             raise InputError("input.nothing_to_change")
-        store = open_write(who=None)
+        store = open_write(existing=True)
         with store.write():
             found = store.find_client(client)
             if job_change is not None and found.job_change is not None:
                 raise InputError("client.job_change_twice")
             updated = client_from_text(values, day, base=found)
             _check_job_change(updated)
+            check_records_inside(updated, store.record_span(found.id))
             if updated.certificate and updated.certificate != found.certificate:
                 owner = store.certificate_owner(updated.certificate)
                 if owner is not None and owner != found.id:
@@ -254,9 +259,9 @@ def register(app: typer.Typer) -> None:
 
     @app.command("end-client")
     def end_client(
-        client: str = typer.Argument(..., help="Id, certificate number or exact name."),
+        client: str = typer.Argument(..., help="Id, certificate number or exact name.", metavar="CLIENT"),
         date_text: str = typer.Option(..., "--date", help="Last day of the service.", metavar="DATE"),
-        reason: str = typer.Option(..., "--reason", help="period-end, job-loss, user-request, handover or other."),
+        reason: str = typer.Option(..., "--reason", help="period-end, job-loss, user-request, handover or other.", metavar="REASON"),
         as_of: Optional[str] = as_of_option(),
     ) -> None:
         """End the service (job-loss also records the employment end).
@@ -267,18 +272,19 @@ def register(app: typer.Typer) -> None:
 
         from ..i18n import label
         from ..models import END_REASONS
-        from ..validation import check_client, choice
+        from ..validation import check_client, check_records_inside, choice
 
         day = resolve_as_of(as_of)
         ended_on = parse_date_opt(date_text, day)
         why = choice(reason, END_REASONS, "--reason")
-        store = open_write()
+        store = open_write(existing=True)
         with store.write():
             found = store.find_client(client)
             changes = {"ended_on": ended_on, "end_reason": why}
             if why == "job-loss" and (found.employment_end is None or found.employment_end > ended_on):
                 changes["employment_end"] = ended_on
             updated = check_client(replace(found, **changes), day)
+            check_records_inside(updated, store.record_span(found.id))
             store.update_client(updated, changes)
         echo(_t("client.ended", id=found.id, date=ended_on.isoformat(), reason=label(why)))
 

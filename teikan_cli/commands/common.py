@@ -71,16 +71,39 @@ def days_option_value(value: int | None, field: str) -> int | None:
     return value
 
 
+_OPEN_STORES: list = []
+
+
 def open_read() -> "Store":
+    """The existing database, for reading: a missing file is an error and nothing is created."""
     from ..store import open_store, resolve_path
 
-    return open_store(resolve_path(state.db_option), create=False)
+    store = open_store(resolve_path(state.db_option), create=False)
+    _OPEN_STORES.append(store)
+    return store
 
 
-def open_write(who: str | None = None) -> "Store":
+def open_write(who: str | None = None, *, existing: bool = False) -> "Store":
+    """The database for writing, created with its schema when missing.
+
+    `existing=True` for commands about a client already recorded (log-visit, plan, end-client...): on a
+    missing file there can be no such client, so they stop with "no database" and create nothing.
+    """
     from ..store import open_store, resolve_path
 
-    return open_store(resolve_path(state.db_option), create=True, who=who)
+    store = open_store(resolve_path(state.db_option), create=not existing, who=who)
+    _OPEN_STORES.append(store)
+    return store
+
+
+def close_stores() -> None:
+    """Close every store this run opened (so the WAL is checkpointed and the file left tidy)."""
+    while _OPEN_STORES:
+        store = _OPEN_STORES.pop()
+        try:
+            store.close()
+        except Exception:  # noqa: BLE001 - closing is best effort at exit
+            pass
 
 
 def echo(text: str) -> None:
@@ -102,5 +125,5 @@ def emit(fmt: str, columns: Sequence[str], rows: Sequence[dict], json_data, *, e
 
 __all__ = [
     "Optional", "as_of_option", "format_option", "excel_option", "wareki_option", "resolve_as_of", "parse_date_opt",
-    "parse_month_opt", "check_format", "open_read", "open_write", "echo", "emit", "days_option_value",
+    "parse_month_opt", "check_format", "open_read", "open_write", "close_stores", "echo", "emit", "days_option_value",
 ]

@@ -12,10 +12,10 @@ from .common import as_of_option, echo, open_write, parse_date_opt, parse_month_
 def register(app: typer.Typer) -> None:
     @app.command("plan")
     def plan(
-        client: str = typer.Argument(..., help="Id, certificate number or exact name."),
+        client: str = typer.Argument(..., help="Id, certificate number or exact name.", metavar="CLIENT"),
         date_text: str = typer.Option(..., "--date", help="Date the plan was made or reviewed.", metavar="DATE"),
         cooperation: List[str] = typer.Option([], "--center-cooperation",
-                                               help="支援センター cooperation the plan provides for: advice, team-support, group-program."),
+                                               help="支援センター cooperation the plan provides for: advice, team-support, group-program.", metavar="R"),
         as_of: Optional[str] = as_of_option(),
     ) -> None:
         """Record an individual support plan (個別支援計画) made or reviewed on a date.
@@ -31,11 +31,11 @@ def register(app: typer.Typer) -> None:
         reasons = choices(cooperation, CENTER_REASONS, "--center-cooperation")
         if when > day:
             raise InputError("date.future", value=when.isoformat(), as_of=day.isoformat())
-        store = open_write()
+        store = open_write(existing=True)
         with store.write():
             found = store.find_client(client)
             end = found.ended_on or found.support_end
-            if when > end:
+            if not found.support_start <= when <= end:
                 raise InputError("contact.outside_service", date=when.isoformat(),
                                  start=found.support_start.isoformat(), end=end.isoformat())
             plan_id = store.insert_plan(Plan(id=0, client_id=found.id, date=when, center_cooperation=reasons))
@@ -43,15 +43,15 @@ def register(app: typer.Typer) -> None:
 
     @app.command("handover")
     def handover(
-        client: str = typer.Argument(..., help="Id, certificate number or exact name."),
-        center: Optional[str] = typer.Option(None, "--center", help="Receiving 障害者就業・生活支援センター."),
+        client: str = typer.Argument(..., help="Id, certificate number or exact name.", metavar="CLIENT"),
+        center: Optional[str] = typer.Option(None, "--center", help="Receiving 障害者就業・生活支援センター.", metavar="TEXT"),
         consent_date: Optional[str] = typer.Option(None, "--consent-date", help="Date the client consented to sharing.",
                                                    metavar="DATE"),
         shared_date: Optional[str] = typer.Option(None, "--shared-date", help="Date the information was shared.",
                                                   metavar="DATE"),
         not_needed: Optional[bool] = typer.Option(None, "--not-needed/--needed",
                                                   help="The office judged no support is needed after the period."),
-        note: Optional[str] = typer.Option(None, "--note", help="Free note."),
+        note: Optional[str] = typer.Option(None, "--note", help="Free note.", metavar="TEXT"),
         as_of: Optional[str] = as_of_option(),
     ) -> None:
         """Record or update the handover to the support center (引継ぎ).
@@ -79,11 +79,15 @@ def register(app: typer.Typer) -> None:
             changes["not_needed"] = not_needed
         if note is not None:
             changes["note"] = clean_text(note, "note")
-        store = open_write()
+        store = open_write(existing=True)
         with store.write():
             found = store.find_client(client)
             current = store.load_handovers(found.id).get(found.id) or Handover(client_id=found.id)
             updated = replace(current, **changes)
+            for value in (updated.consent_date, updated.shared_date):
+                if value is not None and value < found.support_start:
+                    raise InputError("handover.before_start", date=value.isoformat(),
+                                     start=found.support_start.isoformat())
             if updated.consent_date and updated.shared_date and updated.shared_date < updated.consent_date:
                 raise InputError("handover.shared_before_consent")
             store.save_handover(updated)
@@ -91,7 +95,7 @@ def register(app: typer.Typer) -> None:
 
     @app.command("share-report")
     def share_report(
-        client: str = typer.Argument(..., help="Id, certificate number or exact name."),
+        client: str = typer.Argument(..., help="Id, certificate number or exact name.", metavar="CLIENT"),
         month: str = typer.Option(..., "--month", help="The month the report covers.", metavar="MONTH"),
         date_text: Optional[str] = typer.Option(None, "--date", help="Date it was shared (default --as-of).",
                                                 metavar="DATE"),
@@ -108,7 +112,7 @@ def register(app: typer.Typer) -> None:
         when = parse_date_opt(date_text, day) or day
         if when > day:
             raise InputError("date.future", value=when.isoformat(), as_of=day.isoformat())
-        store = open_write()
+        store = open_write(existing=True)
         with store.write():
             found = store.find_client(client)
             if not found.active_in(wanted):

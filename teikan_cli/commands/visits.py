@@ -25,23 +25,25 @@ from .common import (
 def register(app: typer.Typer) -> None:
     @app.command("log-visit")
     def log_visit(
-        client: str = typer.Argument(..., help="Id, certificate number or exact name."),
+        client: str = typer.Argument(..., help="Id, certificate number or exact name.", metavar="CLIENT"),
         date_text: Optional[str] = typer.Option(None, "--date", help="Date of the contact (default --as-of).",
                                                 metavar="DATE"),
-        types: List[str] = typer.Option([], "--type", help="face, employer, remote, agency or center (repeatable)."),
-        staff: Optional[str] = typer.Option(None, "--staff", help="Staff member who made the contact."),
-        minutes: Optional[int] = typer.Option(None, "--minutes", help="Length in minutes."),
-        place: Optional[str] = typer.Option(None, "--place", help="home, workplace, office or other."),
-        concerns: List[str] = typer.Option([], "--concern", help="Warning sign seen (repeatable)."),
+        types: List[str] = typer.Option([], "--type", help="face, employer, remote, agency or center (repeatable).", metavar="TYPE"),
+        staff: Optional[str] = typer.Option(None, "--staff", help="Staff member who made the contact.", metavar="TEXT"),
+        minutes: Optional[int] = typer.Option(None, "--minutes", help="Length in minutes.", metavar="N"),
+        place: Optional[str] = typer.Option(None, "--place", help="home, workplace, office or other.", metavar="PLACE"),
+        concerns: List[str] = typer.Option([], "--concern", help="Warning sign seen (repeatable).", metavar="CONCERN"),
         center_reason: Optional[str] = typer.Option(None, "--center-reason",
-                                                    help="advice, team-support or group-program (for --type center)."),
-        note: Optional[str] = typer.Option(None, "--note", help="What happened."),
+                                                    help="advice, team-support or group-program (for --type center).", metavar="R"),
+        note: Optional[str] = typer.Option(None, "--note", help="What happened.", metavar="TEXT"),
         as_of: Optional[str] = as_of_option(),
     ) -> None:
         """Record one contact with a client; prints its id.
 
         Example: teikan log-visit 12 --type face --type employer --place workplace --staff 佐藤
         """
+        from dataclasses import replace
+
         from ..errors import InputError
         from ..models import CENTER_REASONS, CONCERNS, CONTACT_TYPES, PLACES, Contact
         from ..validation import check_contact, choice, choices, clean_text
@@ -59,11 +61,9 @@ def register(app: typer.Typer) -> None:
             center_reason=choice(center_reason, CENTER_REASONS, "--center-reason") if center_reason else None,
             note=clean_text(note, "note"),
         )
-        store = open_write(who=contact.staff)
+        store = open_write(who=contact.staff, existing=True)
         with store.write():
             found = store.find_client(client)
-            from dataclasses import replace
-
             contact = check_contact(replace(contact, client_id=found.id), found, day,
                                     store.staff_names() if contact.staff else set())
             contact_id = store.insert_contact(contact)
@@ -71,7 +71,7 @@ def register(app: typer.Typer) -> None:
 
     @app.command("visits")
     def visits(
-        client: Optional[str] = typer.Option(None, "--client", help="Only this client."),
+        client: Optional[str] = typer.Option(None, "--client", help="Only this client (id, certificate number or exact name).", metavar="CLIENT"),
         month: Optional[str] = typer.Option(None, "--month", help="Only this month.", metavar="MONTH"),
         fmt: str = format_option(),
         excel: bool = excel_option(),
