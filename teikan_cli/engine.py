@@ -1,4 +1,4 @@
-"""Load one snapshot and run the pure core on it: the seam shared by report, check, show-client and due."""
+"""Load one snapshot and run the pure core on it: the seam shared by report, check, staff, show-client and due."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from .dates import Month
-from .models import Caseload, Finding
+from .models import Assignment, Caseload, Finding, Office
 from .rules import Settings, run_rules
 from .staffing import Staffing, compute_staffing, users_months
 from .store import Store
@@ -21,23 +21,34 @@ class Evaluation:
     findings: list[Finding]
 
 
-def staffing_for(store: Store, caseload: Caseload, months: list[Month]) -> dict[Month, Staffing]:
-    """Staffing per month: monthly active counts are counted in SQL (one statement per month needed)."""
+def compute_staffing_for(store: Store, office: Office, assignments: tuple[Assignment, ...] | list[Assignment],
+                         months: list[Month]) -> dict[Month, Staffing]:
+    """Staffing per month; the monthly active counts (this month and last fiscal year) come from one query."""
     wanted: set[Month] = set(months)
-    per_month: dict[Month, list[Month]] = {}
     for month in months:
-        per_month[month] = users_months(month, caseload.office)
-        wanted.update(per_month[month])
-    counts = store.count_active(sorted(wanted))
+        wanted.update(users_months(month, office))
+    counts = store.count_active(wanted)
     return {
-        month: compute_staffing(month, caseload.office, caseload.assignments, counts, counts[month])
+        month: compute_staffing(month, office, assignments, counts, counts.get(month, 0))
         for month in months
     }
 
 
+def staffing_for(store: Store, caseload: Caseload, months: list[Month]) -> dict[Month, Staffing]:
+    """Staffing per month for a loaded caseload."""
+    return compute_staffing_for(store, caseload.office, caseload.assignments, months)
+
+
+def load_staffing(store: Store, months: list[Month]) -> dict[Month, Staffing]:
+    """Staffing alone (for `teikan staff`): the office, the assignments and the counts, nothing per client."""
+    return compute_staffing_for(store, store.load_office(), store.load_assignments(), months)
+
+
 def evaluate(store: Store, months: list[Month], as_of: date, settings: Settings = Settings(),
-             activity_months: list[Month] | tuple[Month, ...] = ()) -> Evaluation:
+             activity_months: list[Month] | tuple[Month, ...] = (), dated: bool = True) -> Evaluation:
+    """Load the snapshot for `months` as of `as_of`, compute staffing, and run the month rules for `months`
+    plus (with `dated`) the dated rules at `as_of`."""
     caseload = store.load_caseload(months, as_of, activity_months)
     staffing = staffing_for(store, caseload, months)
-    findings = run_rules(caseload, months, as_of, settings, staffing)
+    findings = run_rules(caseload, months, as_of, settings, staffing, dated=dated)
     return Evaluation(caseload, months, as_of, staffing, findings)

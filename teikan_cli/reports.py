@@ -6,10 +6,14 @@ Each builder returns plain JSON-ready dicts; `render` turns the same dict into a
 from __future__ import annotations
 
 from datetime import date
+from typing import Mapping
 
 from .dates import Month
-from .models import Caseload, Client, Finding, Handover, Office
+from .models import Caseload, Client, Finding, Handover, MonthActivity, Office
+from .rules import share_deadline_of
 from .staffing import Staffing
+
+_NO_ACTIVITY = MonthActivity()
 
 
 def client_json(client: Client, as_of: date) -> dict:
@@ -47,26 +51,28 @@ def office_json(office: Office) -> dict:
 
 def month_rows(caseload: Caseload, month: Month) -> list[dict]:
     """One row per client active in the month (SPEC §5), by id."""
+    first, last = month.first, month.last
+    activity = {cid: act for (cid, m), act in caseload.activity.items() if m == month}
+    shared_ids = {cid for cid, m in caseload.reports_shared if m == month}
     rows = []
     for client in caseload.clients:
-        if not client.active_in(month):
-            continue
-        act = caseload.activity.get((client.id, month))
-        face = act.face if act else 0
-        shared = (client.id, month) in caseload.reports_shared
+        if client.support_start > last or (client.ended_on is not None and client.ended_on < first):
+            continue  # not active in the month (SPEC §4.2)
+        act = activity.get(client.id, _NO_ACTIVITY)
+        shared = client.id in shared_ids
         rows.append({
             "id": client.id,
             "name": client.name,
             "staff": client.staff,
-            "face": face,
-            "employer": act.employer if act else 0,
-            "remote": act.remote if act else 0,
-            "agency": act.agency if act else 0,
-            "center": act.center if act else 0,
+            "face": act.face,
+            "employer": act.employer,
+            "remote": act.remote,
+            "agency": act.agency,
+            "center": act.center,
             "report_shared": shared,
             # 報酬告示 第14の2 / 「就労定着支援の実施について」: 対面支援 and a shared 支援レポート.
-            "billable": face > 0 and shared,
-            "concerns": list(act.concerns) if act else [],
+            "billable": act.face > 0 and shared,
+            "concerns": list(act.concerns),
             "support_end": client.support_end.isoformat(),
         })
     return rows
@@ -81,7 +87,7 @@ def handover_row(client: Client, handover: Handover | None, as_of: date) -> dict
         "client_id": client.id,
         "name": client.name,
         "support_end": client.support_end.isoformat(),
-        "share_deadline": client.share_deadline.isoformat(),
+        "share_deadline": share_deadline_of(client).isoformat(),
         "days_left": (client.support_end - as_of).days,
         "center": handover.center if handover else None,
         "consent_date": _iso(handover.consent_date) if handover else None,
@@ -95,8 +101,7 @@ def handover_rows(caseload: Caseload, as_of: date, within: int) -> list[dict]:
     rows = [
         handover_row(c, caseload.handovers.get(c.id), as_of)
         for c in caseload.clients
-        if (c.ended_on is None or c.ended_on >= as_of) and c.support_start <= as_of + _days(within)
-        and (c.support_end - as_of).days <= within
+        if (c.ended_on is None or c.ended_on >= as_of) and (c.support_end - as_of).days <= within
     ]
     return sorted(rows, key=lambda r: (r["support_end"], r["client_id"]))
 
@@ -110,22 +115,40 @@ def handovers_due(caseload: Caseload, as_of: date, within: int = 90) -> list[dic
         handover = caseload.handovers.get(c.id)
         if handover_state(handover) in ("shared", "not-needed"):
             continue
-        if (c.share_deadline - as_of).days <= within:
+        if (share_deadline_of(c) - as_of).days <= within:
             rows.append(handover_row(c, handover, as_of))
     return sorted(rows, key=lambda r: (r["share_deadline"], r["client_id"]))
 
 
-def build_report(caseload: Caseload, month: Month, as_of: date, staffing: Staffing, findings: list[Finding]) -> dict:
-    """SPEC §5 JSON."""
-    return {
+def report_findings(findings: list[Finding], month: Month) -> list[Finding]:
+    """The findings of month M: month rules for M, and dated rules when M is the month of `as_of`."""
+    label = str(month)
+    return [f for f in findings if f.month == label]
+
+
+def report_sections(caseload: Caseload, month: Month, as_of: date, staffing: Staffing,
+                    findings: list[Finding]) -> dict:
+    """Further sections of the monthly report, after SPEC §5's keys (the seam for a fee estimate). None yet."""
+    return {}
+
+
+def build_report(caseload: Caseload, month: Month, as_of: date, staffing: Staffing, findings: list[Finding],
+                 sections: Mapping[str, object] | None = None) -> dict:
+    """SPEC §5 JSON. `sections` appends further top-level sections (e.g. a fee estimate) after `findings`."""
+    data = {
         "month": str(month),
         "as_of": as_of.isoformat(),
         "office": office_json(caseload.office),
         "clients": month_rows(caseload, month),
         "staffing": staffing.as_json(),
         "handovers": handovers_due(caseload, as_of),
-        "findings": [f.as_json() for f in findings],
+        "findings": [f.as_json() for f in report_findings(findings, month)],
     }
+    for key, value in (sections or {}).items():
+        if key in data:
+            raise ValueError(f"report section {key!r} already exists")
+        data[key] = value
+    return data
 
 
 def build_check(months: list[Month], as_of: date, findings: list[Finding], staffing: Staffing | None) -> dict:
@@ -140,12 +163,6 @@ def build_check(months: list[Month], as_of: date, findings: list[Finding], staff
         },
         "staffing": staffing.as_json() if staffing else {},
     }
-
-
-def _days(n: int):
-    from datetime import timedelta
-
-    return timedelta(days=n)
 
 
 def _iso(day: date | None) -> str | None:

@@ -1,16 +1,25 @@
 """The check registry (SPEC §4, §6): named, ordered, pure rules over one caseload snapshot.
 
-A month rule looks at one month (`Context.month`); a dated rule looks at `as_of` and runs once.
-Each returns a list of `Finding`s. No I/O here.
+A *month rule* looks at one month (`Context.month`) and runs once per month in scope; a *dated rule*
+looks at `as_of` and runs once per run, over every client not ended before `as_of`. Each returns a
+list of `Finding`s. No I/O here: the caseload, the staffing and "now" are all passed in.
+
+Decisions where SPEC is silent (README "Checks" documents them):
+- dated-rule findings carry the month of `as_of`;
+- `grant-expired` applies when `as_of` > `grant_until`, for a client who has started and not ended before `as_of`;
+- `center-cooperation-unplanned` compares each center contact with the latest plan dated on or before it;
+- `plan-missing` is due on the 30th day after `support_start` (start + 30 days);
+- the office-wide staffing rules say nothing while the office has no user at all (利用者数 0, nobody active).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from functools import lru_cache
 from typing import Callable
 
-from .dates import Month, add_months, period_end
+from .dates import Month, add_months, period_end, share_deadline
 from .models import Caseload, Client, Finding, MonthActivity
 from .staffing import Staffing
 
@@ -20,8 +29,8 @@ _NO_ACTIVITY = MonthActivity()
 
 @dataclass(frozen=True)
 class Settings:
-    within: int = 90  # handover-due look-ahead, days
-    remind_days: int = 7  # month-end reminder window, days
+    within: int = 90  # handover-due look-ahead, days (SPEC §6 --within)
+    remind_days: int = 7  # month-end reminder window, days (SPEC §6 --remind-days)
     grant_days: int = 30  # grant-expiring look-ahead, days (SPEC §4.8)
     plan_first_days: int = 30  # plan-missing after support start, days (SPEC §4.9)
     plan_review_months: int = 6  # plan-review-overdue, months (SPEC §4.9)
@@ -34,27 +43,47 @@ class Context:
     settings: Settings = Settings()
     month: Month | None = None
     staffing: dict[Month, Staffing] = field(default_factory=dict)
+    # Per-run memo (clients active in a month, activity by month), shared by the contexts of one run.
+    memo: dict = field(default_factory=dict, compare=False, repr=False)
 
     def activity(self, client: Client, month: Month) -> MonthActivity:
-        return self.caseload.activity.get((client.id, month), _NO_ACTIVITY)
+        return self.activity_in(month).get(client.id, _NO_ACTIVITY)
+
+    def activity_in(self, month: Month) -> dict[int, MonthActivity]:
+        """The month's activity by client id (indexed once per run)."""
+        key = ("activity", month)
+        found = self.memo.get(key)
+        if found is None:
+            found = self.memo[key] = {cid: act for (cid, m), act in self.caseload.activity.items() if m == month}
+        return found
 
     def clients_active_in(self, month: Month) -> list[Client]:
-        return [c for c in self.caseload.clients if c.active_in(month)]
+        """SPEC §4.2: started by the month's last day and not ended before its first day (computed once a run)."""
+        key = ("active", month)
+        found = self.memo.get(key)
+        if found is None:
+            first, last = month.first, month.last
+            found = self.memo[key] = [c for c in self.caseload.clients
+                                      if c.support_start <= last and (c.ended_on is None or c.ended_on >= first)]
+        return found
 
     def current_clients(self) -> list[Client]:
         """Clients not ended before `as_of` (the scope of dated rules, SPEC §6)."""
         return [c for c in self.caseload.clients if c.ended_on is None or c.ended_on >= self.as_of]
 
 
-def _finding(rule: str, severity: str, client: Client | None, month: Month | date | None, **params) -> Finding:
-    label = None if month is None else (str(month) if isinstance(month, Month) else str(Month.of(month)))
+def _finding(rule: str, severity: str, client: Client | None, when: Month | date | None, **params) -> Finding:
+    label = None if when is None else (str(when) if isinstance(when, Month) else f"{when.year:04d}-{when.month:02d}")
     if client is not None:
         params.setdefault("name", client.name)
     return Finding(rule, severity, client.id if client else None, label, params, client.name if client else None)
 
 
-def _month_phase(month: Month, as_of: date, remind_days: int) -> str | None:
-    """`over` after the month; `reminding` in its last `remind_days` days; otherwise nothing to say yet."""
+def month_phase(month: Month, as_of: date, remind_days: int) -> str | None:
+    """`over` after the month; `reminding` in its last `remind_days` days; otherwise None (nothing to say yet).
+
+    With the default 7 days, reminding starts on the 24th of a 30-day month and the 25th of a 31-day month.
+    """
     if as_of > month.last:
         return "over"
     if month.first <= as_of and as_of.day > month.days - remind_days:
@@ -62,53 +91,66 @@ def _month_phase(month: Month, as_of: date, remind_days: int) -> str | None:
     return None
 
 
-def _monthly_duty(ctx: Context, pending: str, missing: str, missing_severity: str, done: Callable) -> list[Finding]:
+def _monthly_duty(ctx: Context, pending: str, missing: str, missing_severity: str,
+                  done: Callable[[Client, Month], bool]) -> list[Finding]:
     month = ctx.month
-    phase = _month_phase(month, ctx.as_of, ctx.settings.remind_days)
+    phase = month_phase(month, ctx.as_of, ctx.settings.remind_days)
     if phase is None:
         return []
     rule, severity = (missing, missing_severity) if phase == "over" else (pending, WARNING)
+    label, days_left = str(month), (month.last - ctx.as_of).days
     return [
-        _finding(rule, severity, c, month, month=str(month), days_left=(month.last - ctx.as_of).days)
+        Finding(rule, severity, c.id, label, {"month": label, "days_left": days_left, "name": c.name}, c.name)
         for c in ctx.clients_active_in(month)
         if not done(c, month)
     ]
+
+
+def _staffing_of(ctx: Context) -> Staffing | None:
+    """The month's staffing, or None when there is nothing to staff (no user last year, nobody this month)."""
+    staffing = ctx.staffing.get(ctx.month)
+    if staffing is None or (staffing.users == 0 and staffing.active_in_month == 0):
+        return None
+    return staffing
 
 
 # ---------------------------------------------------------------- month rules
 
 
 def face_to_face_findings(ctx: Context) -> list[Finding]:
-    # 報酬告示 第14の2 注1 / 留意事項通知: 月1回以上の対面支援 (billing condition).
+    # 報酬告示 第14の2 注 / 留意事項通知: 月1回以上の対面支援 (billing condition).
+    activity = ctx.activity_in(ctx.month)
     return _monthly_duty(ctx, "face-to-face-pending", "face-to-face-missing", ERROR,
-                         lambda c, m: ctx.activity(c, m).face > 0)
+                         lambda c, m: activity.get(c.id, _NO_ACTIVITY).face > 0)
 
 
 def support_report_findings(ctx: Context) -> list[Finding]:
     # 「就労定着支援の実施について」(2021): 支援レポートを本人・企業と共有 (billing condition).
+    shared = {cid for cid, m in ctx.caseload.reports_shared if m == ctx.month}
     return _monthly_duty(ctx, "support-report-pending", "support-report-missing", ERROR,
-                         lambda c, m: (c.id, m) in ctx.caseload.reports_shared)
+                         lambda c, m: c.id in shared)
 
 
 def employer_visit_findings(ctx: Context) -> list[Finding]:
-    # 基準省令 第206条の8 / 解釈通知: 月1回以上の企業訪問に努める (effort duty: warning only).
+    # 解釈通知 (障発第1206001号) 就労定着支援: 月1回以上の企業訪問に努める (effort duty: warning only).
+    activity = ctx.activity_in(ctx.month)
     return _monthly_duty(ctx, "employer-visit-pending", "employer-visit-missing", WARNING,
-                         lambda c, m: ctx.activity(c, m).employer > 0)
+                         lambda c, m: activity.get(c.id, _NO_ACTIVITY).employer > 0)
 
 
 def supporter_ratio_findings(ctx: Context) -> list[Finding]:
-    # 基準省令 第206条の3①二: 就労定着支援員 常勤換算 ≥ 利用者数 ÷ 40.
-    staffing = ctx.staffing.get(ctx.month)
+    # 基準省令 第206条の3 (従業者の員数): 就労定着支援員 常勤換算 ≥ 利用者数 ÷ 40 (解釈通知 障発第1206001号).
+    staffing = _staffing_of(ctx)
     if staffing is None or staffing.supporter_ok:
         return []
-    return [_finding("supporter-ratio", ERROR, None, ctx.month, fte=f"{float(staffing.supporter_fte):.1f}",
-                     required=_num(staffing.supporter_fte_required), users=f"{float(staffing.users):.1f}",
-                     hours=_num(staffing.supporter_shortfall_hours))]
+    return [_finding("supporter-ratio", ERROR, None, ctx.month, fte=fmt_number(staffing.supporter_fte, 1),
+                     required=fmt_number(staffing.supporter_fte_required),
+                     users=fmt_number(staffing.users, 1), hours=fmt_number(staffing.supporter_shortfall_hours, 1))]
 
 
 def manager_ratio_findings(ctx: Context) -> list[Finding]:
-    # 基準省令 第206条の3①三・⑤: サービス管理責任者 per 60/40 users, at least one full time.
-    staffing = ctx.staffing.get(ctx.month)
+    # 基準省令 第206条の3 (従業者の員数): サービス管理責任者 1 up to 60 users, +1 per 40 or part; one full time.
+    staffing = _staffing_of(ctx)
     if staffing is None or staffing.manager_ok:
         return []
     return [_finding("manager-ratio", ERROR, None, ctx.month, managers=staffing.managers,
@@ -116,22 +158,28 @@ def manager_ratio_findings(ctx: Context) -> list[Finding]:
 
 
 def dual_role_findings(ctx: Context) -> list[Finding]:
-    # 基準省令 第206条の3 vs 解釈通知: whether one person may count in both roles is read differently.
-    staffing = ctx.staffing.get(ctx.month)
+    # 基準省令 第206条の3 (専従) vs 解釈通知 (支障がない場合の兼務): sources differ on counting one person twice.
+    staffing = _staffing_of(ctx)
     if staffing is None:
         return []
     return [_finding("dual-role", WARNING, None, ctx.month, staff=name) for name in staffing.dual_role]
 
 
 def center_cooperation_findings(ctx: Context) -> list[Finding]:
-    # 「障害者就業・生活支援センターと就労定着支援事業所の関係について」(2018) 2: the cooperation must be in
-    # the individual plan before the center helps.
+    # 「障害者就業・生活支援センターと就労定着支援事業所の関係について」(2018) 2: the center may help only
+    # once the cooperation is written into the individual plan. Compared with the latest plan on or before
+    # each center contact.
     findings = []
+    activity = ctx.activity_in(ctx.month)
     for c in ctx.clients_active_in(ctx.month):
+        contacts = activity.get(c.id, _NO_ACTIVITY).center_contacts
+        if not contacts:
+            continue
+        plans = ctx.caseload.plans.get(c.id, ())
         unplanned = set()
-        for day, reason in ctx.activity(c, ctx.month).center_contacts:
-            plans = [p for p in ctx.caseload.plans.get(c.id, ()) if p.date <= day]
-            if not plans or reason not in plans[-1].center_cooperation:
+        for day, reason in contacts:
+            latest = latest_plan(plans, day)
+            if latest is None or reason not in latest.center_cooperation:
                 unplanned.add(reason or "-")
         if unplanned:
             findings.append(_finding("center-cooperation-unplanned", WARNING, c, ctx.month,
@@ -143,7 +191,8 @@ def center_cooperation_findings(ctx: Context) -> list[Finding]:
 
 
 def handover_findings(ctx: Context) -> list[Finding]:
-    # 留意事項通知 (2024改定) 支援体制構築未実施減算: share with consent by three months before the end.
+    # 留意事項通知 (2024改定) 支援体制構築未実施減算: with consent, share the client's information with the
+    # receiving bodies no later than three months before the period ends, unless judged not needed.
     findings = []
     for c in ctx.current_clients():
         handover = ctx.caseload.handovers.get(c.id)
@@ -153,7 +202,7 @@ def handover_findings(ctx: Context) -> list[Finding]:
             findings.append(_finding("handover-consent-missing", WARNING, c, ctx.as_of))
         if handover is not None and handover.shared_date is not None:
             continue
-        deadline = c.share_deadline
+        deadline = share_deadline_of(c)
         days = (deadline - ctx.as_of).days
         if days < 0:
             findings.append(_finding("handover-late", ERROR, c, ctx.as_of, deadline=deadline.isoformat(), days=-days))
@@ -163,7 +212,7 @@ def handover_findings(ctx: Context) -> list[Finding]:
 
 
 def period_findings(ctx: Context) -> list[Finding]:
-    # 報酬告示 第14の2: 利用期間は3年を上限 (民法 §143 for the last day).
+    # 報酬告示 第14の2 / 留意事項通知 (障発第1031001号): 利用期間は3年を上限 (民法 §143 for the last day).
     return [
         _finding("period-exceeded", ERROR, c, ctx.as_of, support_end=c.support_end.isoformat())
         for c in ctx.current_clients()
@@ -172,86 +221,138 @@ def period_findings(ctx: Context) -> list[Finding]:
 
 
 def grant_findings(ctx: Context) -> list[Finding]:
-    # 障害者総合支援法 第22条・第23条: service only within the 支給決定期間 on the 受給者証.
+    # 障害者総合支援法 第22条・第23条: service is paid only within the 支給決定期間 on the 受給者証.
     findings = []
     for c in ctx.current_clients():
         if c.grant_until is None:
             continue
         days = (c.grant_until - ctx.as_of).days
-        if days < 0 and c.support_start <= ctx.as_of:
-            findings.append(_finding("grant-expired", ERROR, c, ctx.as_of, grant_until=c.grant_until.isoformat()))
-        elif 0 <= days <= ctx.settings.grant_days:
+        if days < 0:
+            if c.support_start <= ctx.as_of:
+                findings.append(_finding("grant-expired", ERROR, c, ctx.as_of, grant_until=c.grant_until.isoformat()))
+        elif days <= ctx.settings.grant_days:
             findings.append(_finding("grant-expiring", WARNING, c, ctx.as_of, grant_until=c.grant_until.isoformat(),
                                      days=days))
     return findings
 
 
+@lru_cache(maxsize=8192)
+def _share_deadline(end: date) -> date:
+    return share_deadline(end)
+
+
+def share_deadline_of(client: Client) -> date:
+    """`client.share_deadline`, memoised by period end (thousands of clients share a few hundred dates)."""
+    return _share_deadline(client.support_end)
+
+
+@lru_cache(maxsize=8192)
 def plan_review_due(plan_date: date, months: int = 6) -> date:
-    """Last day a plan made on `plan_date` is current: six months, 初日不算入 (民法 §140, §143)."""
+    """Last day a plan made on `plan_date` is current: six months, 初日不算入 (民法 §140, §143).
+
+    >>> plan_review_due(date(2025, 1, 15))
+    datetime.date(2025, 7, 15)
+    >>> plan_review_due(date(2025, 2, 28))
+    datetime.date(2025, 8, 31)
+    """
     return period_end(plan_date + timedelta(days=1), months)
 
 
+def plan_due(support_start: date, days: int = 30) -> date:
+    """The day a first plan is overdue without one: `days` days after the support start."""
+    return support_start + timedelta(days=days)
+
+
+def latest_plan(plans, day: date):
+    """The latest plan dated on or before `day` (plans are oldest first), or None."""
+    found = None
+    for plan in plans:
+        if plan.date > day:
+            break
+        found = plan
+    return found
+
+
 def plan_findings(ctx: Context) -> list[Finding]:
-    # 基準省令 第206条の12 (準用 第58条): 個別支援計画を作成し、少なくとも6月に1回以上見直す.
+    # 基準省令 第58条 (個別支援計画の作成等, 就労定着支援に準用): 少なくとも6月に1回以上見直す.
     findings = []
     for c in ctx.current_clients():
         if c.support_start > ctx.as_of:
             continue
-        plans = [p for p in ctx.caseload.plans.get(c.id, ()) if p.date <= ctx.as_of]
-        if not plans:
-            due = c.support_start + timedelta(days=ctx.settings.plan_first_days)
-            if ctx.as_of > due:
+        latest = latest_plan(ctx.caseload.plans.get(c.id, ()), ctx.as_of)
+        if latest is None:
+            due = plan_due(c.support_start, ctx.settings.plan_first_days)
+            if ctx.as_of >= due:
                 findings.append(_finding("plan-missing", WARNING, c, ctx.as_of, due=due.isoformat()))
             continue
-        due = plan_review_due(plans[-1].date, ctx.settings.plan_review_months)
-        if ctx.as_of > due:
-            findings.append(_finding("plan-review-overdue", WARNING, c, ctx.as_of, plan=plans[-1].date.isoformat(),
-                                     due=due.isoformat()))
+        current_until = plan_review_due(latest.date, ctx.settings.plan_review_months)
+        if ctx.as_of > current_until:
+            findings.append(_finding("plan-review-overdue", WARNING, c, ctx.as_of, plan=latest.date.isoformat(),
+                                     due=current_until.isoformat()))
     return findings
 
 
-def _num(value) -> str:
-    text = f"{float(value):.3f}".rstrip("0").rstrip(".")
-    return text or "0"
+# ---------------------------------------------------------------- the registry
+
+RuleFunction = Callable[[Context], list[Finding]]
 
 
-Rule = Callable[[Context], list[Finding]]
+@dataclass(frozen=True)
+class Rule:
+    """One entry of the registry: the codes it can emit (with their severity), its scope and its function."""
 
-# (codes, function, kind). Order is the order findings are listed in (errors are sorted first later).
-MONTH_RULES: tuple[tuple[tuple[str, ...], Rule], ...] = (
-    (("face-to-face-pending", "face-to-face-missing"), face_to_face_findings),
-    (("support-report-pending", "support-report-missing"), support_report_findings),
-    (("employer-visit-pending", "employer-visit-missing"), employer_visit_findings),
-    (("supporter-ratio",), supporter_ratio_findings),
-    (("manager-ratio",), manager_ratio_findings),
-    (("dual-role",), dual_role_findings),
-    (("center-cooperation-unplanned",), center_cooperation_findings),
+    name: str
+    codes: tuple[tuple[str, str], ...]  # (rule code, severity)
+    scope: str  # month | dated
+    check: RuleFunction
+
+
+# Order is the order findings are listed in within a severity (errors are sorted first).
+RULES: tuple[Rule, ...] = (
+    Rule("face-to-face", (("face-to-face-pending", WARNING), ("face-to-face-missing", ERROR)), "month",
+         face_to_face_findings),
+    Rule("support-report", (("support-report-pending", WARNING), ("support-report-missing", ERROR)), "month",
+         support_report_findings),
+    Rule("employer-visit", (("employer-visit-pending", WARNING), ("employer-visit-missing", WARNING)), "month",
+         employer_visit_findings),
+    Rule("supporter-ratio", (("supporter-ratio", ERROR),), "month", supporter_ratio_findings),
+    Rule("manager-ratio", (("manager-ratio", ERROR),), "month", manager_ratio_findings),
+    Rule("dual-role", (("dual-role", WARNING),), "month", dual_role_findings),
+    Rule("center-cooperation", (("center-cooperation-unplanned", WARNING),), "month", center_cooperation_findings),
+    Rule("handover", (("handover-due", WARNING), ("handover-consent-missing", WARNING), ("handover-late", ERROR)),
+         "dated", handover_findings),
+    Rule("period", (("period-exceeded", ERROR),), "dated", period_findings),
+    Rule("grant", (("grant-expiring", WARNING), ("grant-expired", ERROR)), "dated", grant_findings),
+    Rule("plan", (("plan-missing", WARNING), ("plan-review-overdue", WARNING)), "dated", plan_findings),
 )
-DATED_RULES: tuple[tuple[tuple[str, ...], Rule], ...] = (
-    (("handover-due", "handover-consent-missing", "handover-late"), handover_findings),
-    (("period-exceeded",), period_findings),
-    (("grant-expiring", "grant-expired"), grant_findings),
-    (("plan-missing", "plan-review-overdue"), plan_findings),
-)
-RULE_CODES: tuple[str, ...] = tuple(code for codes, _ in MONTH_RULES + DATED_RULES for code in codes)
+RULE_CODES: tuple[str, ...] = tuple(code for rule in RULES for code, _ in rule.codes)
+RULE_SEVERITY: dict[str, str] = {code: severity for rule in RULES for code, severity in rule.codes}
+# The older tuple views of the registry, for callers that only need (codes, function).
+MONTH_RULES = tuple((tuple(c for c, _ in r.codes), r.check) for r in RULES if r.scope == "month")
+DATED_RULES = tuple((tuple(c for c, _ in r.codes), r.check) for r in RULES if r.scope == "dated")
 
 
 def run_rules(caseload: Caseload, months: list[Month], as_of: date, settings: Settings = Settings(),
               staffing: dict[Month, Staffing] | None = None, dated: bool = True) -> list[Finding]:
-    """All findings for `months` plus the dated rules at `as_of`: errors first, then by month, client, rule."""
-    base = Context(caseload, as_of, settings, None, staffing or {})
+    """All findings for `months` plus (with `dated`) the dated rules at `as_of`, in `sort_findings` order."""
+    staffing = staffing or {}
+    memo: dict = {}
     findings: list[Finding] = []
     for month in months:
-        ctx = Context(caseload, as_of, settings, month, base.staffing)
-        for _codes, rule in MONTH_RULES:
-            findings.extend(rule(ctx))
+        ctx = Context(caseload, as_of, settings, month, staffing, memo)
+        for rule in RULES:
+            if rule.scope == "month":
+                findings.extend(rule.check(ctx))
     if dated:
-        for _codes, rule in DATED_RULES:
-            findings.extend(rule(base))
+        ctx = Context(caseload, as_of, settings, None, staffing, memo)
+        for rule in RULES:
+            if rule.scope == "dated":
+                findings.extend(rule.check(ctx))
     return sort_findings(findings)
 
 
 def sort_findings(findings: list[Finding]) -> list[Finding]:
+    """Errors first; then by month, office-wide before clients, client id, registry order."""
     order = {code: i for i, code in enumerate(RULE_CODES)}
     return sorted(
         findings,
@@ -270,4 +371,13 @@ def check_months(as_of: date, month: Month | None) -> list[Month]:
     return [current]
 
 
-__all__ = ["RULE_CODES", "Settings", "Context", "run_rules", "check_months", "add_months", "plan_review_due"]
+def fmt_number(value, places: int | None = None) -> str:
+    """A Fraction as text: `places` fixed decimals, or exact up to four decimals without trailing zeros."""
+    if places is not None:
+        return f"{float(value):.{places}f}"
+    text = f"{float(value):.4f}".rstrip("0").rstrip(".")
+    return text or "0"
+
+
+__all__ = ["RULES", "RULE_CODES", "RULE_SEVERITY", "Rule", "Settings", "Context", "run_rules", "check_months",
+           "sort_findings", "month_phase", "plan_review_due", "plan_due", "latest_plan", "add_months", "fmt_number"]

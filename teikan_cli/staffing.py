@@ -7,16 +7,17 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from datetime import date
 from fractions import Fraction
 
 from .dates import Month, fiscal_year, fiscal_year_months
 from .models import Assignment, Office
 
-RATIO_SUPPORTER = 40  # 基準省令 第206条の3①二: 就労定着支援員 常勤換算で利用者数を40で除した数以上
-MANAGER_BASE = 60  # 同 第206条の3①三: サービス管理責任者 利用者数60以下 1以上
+RATIO_SUPPORTER = 40  # 基準省令 第206条の3: 就労定着支援員 常勤換算方法で利用者の数を40で除した数以上
+MANAGER_BASE = 60  # 同 第206条の3: サービス管理責任者 利用者の数60以下 1以上
 MANAGER_STEP = 40  # 同: 61以上は1に60を超えて40又はその端数を増すごとに1を加えた数以上
-MIN_FULLTIME = 32  # 解釈通知 (障発第1206001号) 第二の2(1): 32時間を下回る場合は32時間を基本
-REDUCED_FULLTIME = 30  # 同 第二の2(3): 育児・介護・治療の短時間措置は30時間以上で常勤扱い
+MIN_FULLTIME = 32  # 解釈通知 (障発第1206001号) 第二 常勤換算方法: 32時間を下回る場合は32時間を基本
+REDUCED_FULLTIME = 30  # 同 第二 常勤: 育児・介護・治療の短時間措置は30時間以上で常勤扱い
 
 
 @dataclass(frozen=True)
@@ -27,6 +28,8 @@ class PersonFte:
     reduced_hours: bool
     fte: Fraction  # this person's contribution in the role, capped at 1
     fulltime: bool
+    from_date: date | None = None  # earliest start of the assignments overlapping the month (None = open)
+    until_date: date | None = None  # latest end of those assignments (None = open)
 
 
 @dataclass(frozen=True)
@@ -44,6 +47,8 @@ class Staffing:
     managers_required: int
     people: tuple[PersonFte, ...]
     dual_role: tuple[str, ...]
+    users_fiscal_year: int | None = None  # the fiscal year averaged (None for a new office)
+    users_total: int = 0  # Σ monthly active clients over those months (the numerator of the average)
 
     @property
     def supporter_ok(self) -> bool:
@@ -58,13 +63,27 @@ class Staffing:
         return self.supporter_ok and self.manager_ok
 
     @property
+    def supporter_hours(self) -> Fraction:
+        """Weekly supporter hours that count (each person capped at full time; short hours ≥ 30 h as F)."""
+        return sum((p.fte for p in self.people if p.role == "supporter"), Fraction(0)) * self.fulltime_hours
+
+    @property
+    def supporter_hours_required(self) -> Fraction:
+        """Weekly supporter hours the requirement needs: users ÷ 40 × F."""
+        return self.supporter_fte_required * self.fulltime_hours
+
+    @property
+    def managers_missing(self) -> int:
+        return max(0, self.managers_required - self.managers)
+
+    @property
     def supporter_shortfall_hours(self) -> Fraction:
         """Weekly supporter hours to add (from a new person) so that the truncated FTE meets the requirement."""
         if self.supporter_ok:
             return Fraction(0)
-        target = Fraction(math.ceil(self.supporter_fte_required * 10), 10)
-        raw = sum((p.fte for p in self.people if p.role == "supporter"), Fraction(0)) * self.fulltime_hours
-        return max(Fraction(0), target * self.fulltime_hours - raw)
+        # The truncated FTE moves in steps of 0.1, so the target is the requirement rounded up to a tenth.
+        target = ceil_tenth(self.supporter_fte_required)
+        return max(Fraction(0), target * self.fulltime_hours - self.supporter_hours)
 
     def as_json(self) -> dict:
         return {
@@ -76,6 +95,24 @@ class Staffing:
             "managers": self.managers,
             "managers_required": self.managers_required,
             "ok": self.ok,
+        }
+
+    def details_json(self) -> dict:
+        """`as_json` plus what a 実地指導 asks next: hours, full-time managers, shortfalls, dual roles."""
+        return {
+            **self.as_json(),
+            "users_fiscal_year": self.users_fiscal_year,
+            "users_months": self.users_months,
+            "users_total": self.users_total,
+            "fulltime_hours": float(self.fulltime_hours),
+            "supporter_hours": float(self.supporter_hours),
+            "supporter_hours_required": float(self.supporter_hours_required),
+            "supporter_shortfall_hours": float(self.supporter_shortfall_hours),
+            "supporter_ok": self.supporter_ok,
+            "managers_fulltime": self.managers_fulltime,
+            "managers_missing": self.managers_missing,
+            "manager_ok": self.manager_ok,
+            "dual_role": list(self.dual_role),
         }
 
 
@@ -104,7 +141,7 @@ def users_months(month: Month, office: Office) -> list[Month]:
 def users_count(active_by_month: dict[Month, int], months: list[Month], active_in_month: int) -> tuple[Fraction, str]:
     """利用者数: the previous fiscal year's monthly average, rounded up to one decimal.
 
-    解釈通知 (障発第1206001号) 第二の5: 前年度の平均値; a new office (no month last year) uses this month's count.
+    基準省令 第206条の3 / 解釈通知 (障発第1206001号) 利用者の数: 前年度の平均値; a new office (no month last year) uses this month's count.
     """
     if not months:
         return Fraction(active_in_month), "current-month"
@@ -113,7 +150,7 @@ def users_count(active_by_month: dict[Month, int], months: list[Month], active_i
 
 
 def managers_required(users: Fraction) -> int:
-    """基準省令 第206条の3①三: 1 up to 60 users, then one more per 40 or part (61 → 2, 101 → 3, 141 → 4)."""
+    """基準省令 第206条の3: 1 up to 60 users, then one more per 40 or part (61 → 2, 101 → 3, 141 → 4)."""
     if users <= MANAGER_BASE:
         return 1
     return 1 + math.ceil((users - MANAGER_BASE) / MANAGER_STEP)
@@ -140,17 +177,21 @@ def compute_staffing(
     users, basis = users_count(active_by_month, months, active_in_month)
 
     # Several assignments of one person in one role in the month (hours changed mid-month) are added,
-    # then capped at full time: nobody counts as more than one person (解釈通知 第二の2(3)).
+    # then capped at full time: nobody counts as more than one person (解釈通知 第二 常勤換算方法).
     hours_by_person: dict[tuple[str, str], list[Assignment]] = {}
     for a in assignments:
         if a.overlaps(month):
             hours_by_person.setdefault((a.name, a.role), []).append(a)
     people = []
-    for (name, role), items in sorted(hours_by_person.items()):
+    # Support workers first, then service managers (the order of 基準省令 第206条の3); by name within a role.
+    for (name, role), items in sorted(hours_by_person.items(), key=lambda kv: (kv[0][1] != "supporter", kv[0][0])):
         fte = min(Fraction(1), sum((person_fte(a.hours, a.reduced_hours, full) for a in items), Fraction(0)))
         hours = sum(a.hours for a in items)
         reduced = any(a.reduced_hours for a in items)
-        people.append(PersonFte(name, role, hours, reduced, fte, fte >= 1))
+        starts = [a.from_date for a in items]
+        ends = [a.until_date for a in items]
+        people.append(PersonFte(name, role, hours, reduced, fte, fte >= 1,
+                                None if None in starts else min(starts), None if None in ends else max(ends)))
 
     supporter_fte = floor_tenth(sum((p.fte for p in people if p.role == "supporter"), Fraction(0)))
     managers = [p for p in people if p.role == "manager"]
@@ -171,4 +212,6 @@ def compute_staffing(
         managers_required=managers_required(users),
         people=tuple(people),
         dual_role=tuple(sorted(n for n, roles in roles_by_name.items() if len(roles) > 1)),
+        users_fiscal_year=fiscal_year(month) - 1 if months else None,
+        users_total=sum(active_by_month.get(m, 0) for m in months),
     )

@@ -43,6 +43,33 @@ def finding_rows(findings) -> list[dict]:
     return [dict(f.as_json(), name=f.name) for f in findings]
 
 
+def print_report(data: dict, staffing, findings, wareki: bool) -> None:
+    """The table rendering of `build_report`'s dict: clients, billable total, staffing, handovers, findings."""
+    from .. import render
+    from ..i18n import label, t
+    from .staff import staffing_advice, staffing_pairs
+
+    office = data["office"]["name"]
+    title = t("report.title", month=data["month"], as_of=data["as_of"]) + (f" — {office}" if office else "")
+    render.print_table(REPORT_COLUMNS, data["clients"], title=title, wareki_dates=wareki)
+    billable = sum(1 for r in data["clients"] if r["billable"])
+    echo(t("report.billable_total", count=billable) + f" / {len(data['clients'])}")
+    echo("")
+    render.print_pairs(staffing_pairs(staffing), title=label("section.staffing"))
+    for line in staffing_advice(staffing):
+        echo(f"  {line}")
+    echo("")
+    if data["handovers"]:
+        render.print_table(HANDOVER_COLUMNS, data["handovers"], title=label("section.handovers"), wareki_dates=wareki)
+        echo("")
+    echo(label("section.findings"))
+    if findings:
+        for finding in findings:
+            echo(finding_line(finding))
+    else:
+        echo(t("report.none"))
+
+
 def register(app: typer.Typer) -> None:
     @app.command("report")
     def report(
@@ -56,39 +83,23 @@ def register(app: typer.Typer) -> None:
 
         Example: teikan report --month last
         """
-        from .. import render
+        from ..dates import Month
         from ..engine import evaluate
-        from ..i18n import label, t
-        from ..reports import build_report
-        from .staff import staffing_pairs
+        from ..reports import build_report, report_findings, report_sections
 
         day = resolve_as_of(as_of)
         wanted = parse_month_opt(month, day)
         fmt = check_format(fmt, excel=excel)
         store = open_read()
-        evaluation = evaluate(store, [wanted], day)
-        data = build_report(evaluation.caseload, wanted, day, evaluation.staffing[wanted], evaluation.findings)
+        # The dated rules' findings carry the month of --as-of: only that month's report lists them.
+        evaluation = evaluate(store, [wanted], day, dated=wanted == Month.of(day))
+        staffing = evaluation.staffing[wanted]
+        data = build_report(evaluation.caseload, wanted, day, staffing, evaluation.findings,
+                            report_sections(evaluation.caseload, wanted, day, staffing, evaluation.findings))
         if fmt != "table":
             emit(fmt, REPORT_COLUMNS, data["clients"], data, excel=excel)
             return
-        office = data["office"]["name"]
-        title = t("report.title", month=str(wanted), as_of=day.isoformat()) + (f" — {office}" if office else "")
-        render.print_table(REPORT_COLUMNS, data["clients"], title=title, wareki_dates=wareki)
-        billable = sum(1 for r in data["clients"] if r["billable"])
-        echo(t("report.billable_total", count=billable) + f" / {len(data['clients'])}")
-        echo("")
-        render.print_pairs(staffing_pairs(evaluation.staffing[wanted]), title=label("section.staffing"))
-        echo("")
-        if data["handovers"]:
-            render.print_table(HANDOVER_COLUMNS, data["handovers"], title=label("section.handovers"),
-                               wareki_dates=wareki)
-            echo("")
-        echo(label("section.findings"))
-        if evaluation.findings:
-            for finding in evaluation.findings:
-                echo(finding_line(finding))
-        else:
-            echo(t("report.none"))
+        print_report(data, staffing, report_findings(evaluation.findings, wanted), wareki)
 
     @app.command("check")
     def check(

@@ -64,58 +64,87 @@ def register(app: typer.Typer) -> None:
         wareki: bool = wareki_option(),
         as_of: Optional[str] = as_of_option(),
     ) -> None:
-        """Staff with 常勤換算 per role for a month, against the required numbers.
+        """Staff with 常勤換算 per role for a month, against the required numbers and the shortfall.
 
         Example: teikan staff --month 2026-04
         """
         from .. import render
         from ..dates import Month
-        from ..engine import staffing_for
-        from ..i18n import label, t
+        from ..engine import load_staffing
 
         day = resolve_as_of(as_of)
         wanted = parse_month_opt(month, day) or Month.of(day)
         fmt = check_format(fmt, excel=excel)
         store = open_read()
-        caseload = store.load_caseload([wanted], day)
-        staffing = staffing_for(store, caseload, [wanted])[wanted]
-        fte_by = {(p.name, p.role): p.fte for p in staffing.people}
-        rows = [
-            {"name": a.name, "role": a.role, "hours": a.hours, "from": _iso(a.from_date), "until": _iso(a.until_date),
-             "reduced_hours": a.reduced_hours,
-             "fte": round(float(fte_by.get((a.name, a.role), 0)), 3) if a.overlaps(wanted) else 0.0}
-            for a in caseload.assignments
-        ]
-        summary = staffing.as_json()
-        summary["fulltime_hours"] = float(staffing.fulltime_hours)
-        summary["supporter_shortfall_hours"] = float(staffing.supporter_shortfall_hours)
-        summary["managers_fulltime"] = staffing.managers_fulltime
-        summary["dual_role"] = list(staffing.dual_role)
+        staffing = load_staffing(store, [wanted])[wanted]
+        rows = [person_row(p) for p in staffing.people]
         if fmt == "json":
-            render.print_json({"month": str(wanted), "as_of": day.isoformat(), "staff": rows, "staffing": summary})
+            render.print_json({"month": str(wanted), "as_of": day.isoformat(), "staff": rows,
+                               "staffing": staffing.details_json()})
             return
         if fmt == "csv":
             render.print_csv(STAFF_COLUMNS, rows, excel=excel)
             return
-        render.print_table(STAFF_COLUMNS, rows, title=f"{label('section.staffing')} {wanted}", wareki_dates=wareki)
+        title = _t("staffing.title", month=str(wanted), as_of=day.isoformat())
+        if rows:
+            render.print_table(STAFF_COLUMNS, rows, title=title, wareki_dates=wareki)
+        else:
+            echo(title)
+            echo(_t("staffing.no_staff", month=str(wanted)))
         echo("")
         render.print_pairs(staffing_pairs(staffing))
-        if staffing.supporter_shortfall_hours:
-            echo(t("staff.shortfall", hours=f"{float(staffing.supporter_shortfall_hours):.1f}"))
+        for line in staffing_advice(staffing):
+            echo(line)
+
+
+def person_row(person) -> dict:
+    """One person in one role for the month: weekly hours and the 常勤換算 it contributes (capped at 1)."""
+    return {"name": person.name, "role": person.role, "hours": person.hours, "from": _iso(person.from_date),
+            "until": _iso(person.until_date), "reduced_hours": person.reduced_hours,
+            "fte": round(float(person.fte), 4)}
 
 
 def staffing_pairs(staffing) -> list[tuple[str, str]]:
-    """The figures a 実地指導 asks for, in its own terms."""
-    from ..i18n import label
+    """The figures a 実地指導 asks for, in its own terms (利用者数(前年度平均), 常勤換算, サービス管理責任者)."""
+    from ..rules import fmt_number
 
-    users_basis = label(staffing.users_basis)
+    verdict = {True: _t("staffing.ok"), False: _t("staffing.short")}
+    users = fmt_number(staffing.users, 1)
+    if staffing.users_basis == "previous-fy-average":
+        users_pair = (_t("staffing.users"), _t("staffing.users_value", users=users, total=staffing.users_total,
+                                               months=staffing.users_months, fiscal_year=staffing.users_fiscal_year,
+                                               active=staffing.active_in_month))
+    else:
+        users_pair = (_t("staffing.users_current"), _t("staffing.users_current_value", users=users))
     return [
-        (label("users"), f"{float(staffing.users):.1f} ({users_basis}; {label('active_in_month')} {staffing.active_in_month})"),
-        (label("supporter_fte"), f"{float(staffing.supporter_fte):.1f} / {label('supporter_fte_required')} "
-                                 f"{float(staffing.supporter_fte_required):.3f}".rstrip("0").rstrip(".")),
-        (label("managers"), f"{staffing.managers} / {label('managers_required')} {staffing.managers_required}"),
-        (label("ok"), label("yes" if staffing.ok else "no")),
+        users_pair,
+        (_t("staffing.fulltime"), _t("staffing.fulltime_value", hours=fmt_number(staffing.fulltime_hours))),
+        (_t("staffing.supporter"), _t("staffing.supporter_value", fte=fmt_number(staffing.supporter_fte, 1),
+                                      hours=fmt_number(staffing.supporter_hours),
+                                      full=fmt_number(staffing.fulltime_hours),
+                                      required=fmt_number(staffing.supporter_fte_required),
+                                      required_hours=fmt_number(staffing.supporter_hours_required),
+                                      verdict=verdict[staffing.supporter_ok])),
+        (_t("staffing.managers"), _t("staffing.managers_value", managers=staffing.managers,
+                                     fulltime=staffing.managers_fulltime, required=staffing.managers_required,
+                                     verdict=verdict[staffing.manager_ok])),
     ]
+
+
+def staffing_advice(staffing) -> list[str]:
+    """What to add to comply: supporter hours per week, managers, a full-time manager; dual roles."""
+    from ..rules import fmt_number
+
+    lines = []
+    if not staffing.supporter_ok:
+        lines.append(_t("staff.shortfall", hours=fmt_number(staffing.supporter_shortfall_hours, 1)))
+    if staffing.managers_missing:
+        lines.append(_t("staff.add_managers", count=staffing.managers_missing))
+    if staffing.managers_fulltime < 1:
+        lines.append(_t("staff.add_fulltime_manager", hours=fmt_number(staffing.fulltime_hours)))
+    for name in staffing.dual_role:
+        lines.append(_t("rule.dual-role", staff=name))
+    return lines
 
 
 def _label(code: str) -> str:
