@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
+from functools import cached_property
 
 from .dates import Month, eligible_from, share_deadline, support_end
 
@@ -56,7 +57,7 @@ class Client:
     def eligible_from(self) -> date:
         return eligible_from(self.employment_start, self.interim_support_end)
 
-    @property
+    @cached_property  # computed once per record: imports check it for every contact (fields are frozen)
     def support_end(self) -> date:
         return support_end(self.support_start)
 

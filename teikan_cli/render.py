@@ -15,7 +15,7 @@ from datetime import date
 from typing import Iterable, Sequence
 
 from .dates import wareki
-from .i18n import label
+from .i18n import LABELS, label
 
 DATE_COLUMNS = {
     "date", "support_start", "support_end", "share_deadline", "eligible_from", "employment_start", "employment_end",
@@ -38,20 +38,44 @@ def cell(value, column: str = "", wareki_dates: bool = False) -> str:
     if value is None:
         return ""
     if isinstance(value, bool):
-        return label("yes" if value else "no")
+        return _bool_label(value, column)
     if isinstance(value, (list, tuple)):
-        return ", ".join(label(str(v)) if column in ("concerns", "disabilities") else str(v) for v in value)
+        return ", ".join(_item_label(str(v), column) for v in value)
     if isinstance(value, float):
         return f"{value:g}"
     text = str(value)
     if column in ("status", "state", "role", "severity", "end_reason", "place", "center_reason", "prior_service"):
-        return label(text)
+        return label(f"{text}:{column}") if f"{text}:{column}" in LABELS else label(text)
     if wareki_dates and column in DATE_COLUMNS and text:
         try:
             return f"{text} ({wareki(date.fromisoformat(text))})"
         except ValueError:
             return text
     return text
+
+
+LABELLED_LISTS = {"concerns": "", "disabilities": "", "center_cooperation": "", "types": ":type"}
+
+
+def header(column: str, rows: Sequence[dict] = ()) -> str:
+    """A column's localised header. A column of counts says what it counts where the same code names
+    something else elsewhere (`employer`: 就職先 in a client list, 企業訪問 in the monthly report)."""
+    counted = f"{column}:count"
+    if counted in LABELS and rows and all(type(r.get(column)) is int for r in rows):
+        return label(counted)
+    return label(column)
+
+
+def _item_label(code: str, column: str) -> str:
+    """Codes in a list column shown by their localised label (`face` → 対面支援); other lists as they are."""
+    suffix = LABELLED_LISTS.get(column)
+    return code if suffix is None else label(code + suffix)
+
+
+def _bool_label(value: bool, column: str) -> str:
+    """yes/no, in the column's own words where it has them (請求 可/不可)."""
+    key = f"{'yes' if value else 'no'}:{column}"
+    return label(key) if key in LABELS else label("yes" if value else "no")
 
 
 def csv_cell(value) -> str:
@@ -68,6 +92,10 @@ def csv_cell(value) -> str:
 
 def width(text: str) -> int:
     return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def _is_number(text: str) -> bool:
+    return text == "" or text.replace(".", "", 1).lstrip("-").isdigit()
 
 
 def _pad(text: str, size: int, right: bool) -> str:
@@ -89,23 +117,98 @@ def plain_table(columns: Sequence[str], rows: Iterable[Sequence[str]], headers: 
 def print_table(columns: Sequence[str], rows: Sequence[dict], *, title: str | None = None,
                 wareki_dates: bool = False, out=None) -> None:
     out = out or sys.stdout
-    headers = [label(c) for c in columns]
+    headers = [header(c, rows) for c in columns]
     texts = [[_clean(cell(r.get(c), c, wareki_dates)) for c in columns] for r in rows]
     if is_rich_terminal(out):
-        from rich.console import Console
-        from rich.table import Table
-        from rich.text import Text
-
-        table = Table(title=Text(title) if title else None, show_lines=False)
-        for h in headers:
-            table.add_column(Text(h), overflow="fold")
-        for r in texts:
-            table.add_row(*[Text(v) for v in r])
-        Console(file=out).print(table)
+        _print_rich_table(columns, headers, texts, title, out)
     else:
         if title:
             out.write(title + "\n")
         out.write(plain_table(columns, texts, headers) + "\n")
+
+
+FREE_TEXT_MIN = 10  # cells a folding text column gets at least on a narrow terminal
+
+
+def _print_rich_table(columns: Sequence[str], headers: Sequence[str], texts: list[list[str]], title: str | None,
+                      out) -> None:
+    """A rich table that fits the terminal without breaking a number, a date or a short code: headers wrap
+    first, free text folds; only a table that still cannot fit is drawn wider (the terminal wraps it)."""
+    from rich.console import Console
+    from rich.measure import Measurement
+
+    console = Console(file=out)
+    keep = []
+    for i, column in enumerate(columns):
+        values = [r[i] for r in texts]
+        numeric = bool(values) and all(_is_number(v) for v in values)
+        whole = numeric or column in DATE_COLUMNS or all(width(v) <= 12 for v in values)
+        keep.append((numeric, max([width(v) for v in values] + [2]) if whole else None))
+    lines = [1] * len(columns)  # header lines per column
+    # Free text folds, so it only needs a few cells; measure a stand-in whose free text is cut to that.
+    proxy = [[v if keep[i][1] is not None else _cut(v, FREE_TEXT_MIN) for i, v in enumerate(r)] for r in texts]
+    while True:
+        needed = Measurement.get(console, console.options.update(max_width=10_000),
+                                 _rich_table(headers, proxy, title, keep, lines)).minimum
+        if needed <= console.width:
+            break
+        # Give one more line to the widest header still wider than its column's values, and measure again.
+        widest = [(width(h) / lines[i], i) for i, h in enumerate(headers)
+                  if width(h) / lines[i] > max(keep[i][1] or FREE_TEXT_MIN, 2) and width(h) / (lines[i] + 1) >= 4]
+        if not widest:
+            console = Console(file=out, width=needed)  # cannot fit: draw it whole, the terminal wraps it
+            break
+        lines[max(widest)[1]] += 1
+    console.print(_rich_table(headers, texts, title, keep, lines))
+
+
+def _cut(text: str, size: int) -> str:
+    out = ""
+    for ch in text:
+        if width(out + ch) > size:
+            break
+        out += ch
+    return out
+
+
+def _rich_table(headers, texts, title, keep, lines: list[int]):
+    import math
+
+    from rich import box
+    from rich.table import Table
+    from rich.text import Text
+
+    table = Table(title=Text(title) if title else None, title_justify="left", box=box.SIMPLE_HEAD, pad_edge=False,
+                  collapse_padding=True)
+    for h, (numeric, least), count in zip(headers, keep, lines):
+        if count > 1:
+            h = _wrap(h, max(least or FREE_TEXT_MIN, math.ceil(width(h) / count)))
+        table.add_column(Text(h), justify="right" if numeric else "left", min_width=least, no_wrap=least is not None,
+                         overflow="fold")
+    for r in texts:
+        table.add_row(*[Text(v) for v in r])
+    return table
+
+
+def _wrap(text: str, size: int) -> str:
+    """Break a header into lines of at most `size` cells: at spaces when it can, else between characters."""
+    lines, line = [], ""
+    for word in text.split(" "):
+        candidate = f"{line} {word}" if line else word
+        if width(candidate) <= size:
+            line = candidate
+            continue
+        if line:
+            lines.append(line)
+        line = ""
+        for ch in word:
+            if width(line + ch) > size and line:
+                lines.append(line)
+                line = ""
+            line += ch
+    if line:
+        lines.append(line)
+    return "\n".join(lines)
 
 
 def print_pairs(pairs: Sequence[tuple[str, str]], *, title: str | None = None, out=None) -> None:
@@ -151,3 +254,52 @@ def print_csv(columns: Sequence[str], rows: Iterable[dict], *, excel: bool = Fal
 def _clean(text: str) -> str:
     """No control characters reach the terminal (a note cannot move the cursor or clear the screen)."""
     return "".join(ch if ch == "\n" or unicodedata.category(ch) != "Cc" else " " for ch in text).replace("\n", " ")
+
+
+class _Progress:
+    """`advance(n)` for a long job; a rich bar appears on stderr only on a terminal, once the job has taken
+    `delay` seconds (short jobs and pipes show nothing)."""
+
+    def __init__(self, total: int, description: str, delay: float, stream) -> None:
+        import time
+
+        self._clock = time.monotonic
+        self._start = self._clock()
+        self._total, self._description, self._delay, self._stream = total, description, delay, stream
+        self._done = 0
+        self._bar = None
+        self._task = None
+        self._enabled = is_rich_terminal(stream)
+
+    def __call__(self, n: int = 1) -> None:
+        self._done += n
+        if self._bar is None:
+            if not self._enabled or self._clock() - self._start < self._delay:
+                return
+            from rich.console import Console
+            from rich.progress import Progress
+
+            self._bar = Progress(console=Console(file=self._stream), transient=True)
+            self._bar.start()
+            self._task = self._bar.add_task(self._description, total=self._total)
+        self._bar.update(self._task, completed=min(self._done, self._total))
+
+    def close(self) -> None:
+        if self._bar is not None:
+            self._bar.stop()
+            self._bar = None
+
+
+def progress(total: int, description: str, *, delay: float = 1.0, stream=None):
+    """A context manager yielding `advance(n=1)`: see `_Progress`."""
+    from contextlib import contextmanager
+
+    @contextmanager
+    def _run():
+        bar = _Progress(total, description, delay, stream or sys.stderr)
+        try:
+            yield bar
+        finally:
+            bar.close()
+
+    return _run()

@@ -13,7 +13,7 @@ from contextlib import contextmanager
 from dataclasses import fields, replace
 from datetime import date, datetime, timezone
 from pathlib import Path
-from typing import Iterable, Iterator
+from typing import Iterable, Iterator, Sequence
 
 from .dates import Month, parse_iso
 from .errors import DatabaseError, NotFoundError, InputError
@@ -54,21 +54,32 @@ def _check_header(path: Path) -> None:
         raise DatabaseError("db.not_teikan", path=str(path))
 
 
-def _create_file(path: Path) -> None:
-    """A new database file: folder 0700 (when we make it), file 0600, created empty."""
+def _create_file(path: Path) -> tuple[bool, Path | None]:
+    """A new database file: folders 0700 (those we make), file 0600, created empty.
+
+    Returns whether this call created the file and the outermost folder it made, so that a failed
+    creation can be undone without touching a file another process created meanwhile.
+    """
     folder = path.parent
+    made: Path | None = None
     if not folder.exists():
+        missing = [p for p in (folder, *folder.parents) if not p.exists()]
+        made = missing[-1] if missing else None
         try:
-            folder.mkdir(parents=True, mode=0o700)
+            for part in reversed(missing):
+                part.mkdir(mode=0o700)
+        except FileExistsError:
+            pass
         except OSError:
             raise DatabaseError("db.cannot_create", path=str(path)) from None
     try:
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     except FileExistsError:
-        return
+        return False, None
     except OSError:
         raise DatabaseError("db.cannot_create", path=str(path)) from None
     os.close(fd)
+    return True, made
 
 
 class Store:
@@ -91,15 +102,23 @@ class Store:
                                 path=str(self.path)) from None
         try:
             yield self.conn
+        except sqlite3.IntegrityError as exc:
+            # A CHECK/UNIQUE/foreign-key refusal (e.g. the same certificate added by two runs at once).
+            self._rollback()
+            raise InputError("db.constraint", detail=str(exc).split(":")[0]) from None
         except BaseException:
-            self.conn.execute("ROLLBACK")
+            self._rollback()
             raise
         else:
             try:
                 self.conn.execute("COMMIT")
             except sqlite3.OperationalError:
-                self.conn.execute("ROLLBACK")
+                self._rollback()
                 raise DatabaseError("db.locked", path=str(self.path)) from None
+
+    def _rollback(self) -> None:
+        if self.conn.in_transaction:
+            self.conn.execute("ROLLBACK")
 
     def audit(self, action: str, client_id: int | None = None, record: str | None = None, detail: str | None = None) -> None:
         who = self.who or _os_user()
@@ -165,25 +184,41 @@ class Store:
         return found[0] if found else None
 
     def find_client(self, ref: str) -> Client:
-        """CLIENT = id, certificate number or exact name (SPEC §3); ambiguous names are an input error."""
+        """CLIENT = id, certificate number or exact name (SPEC §3); ambiguous names are an input error.
+
+        Ten digits are a certificate number only (0000000012 never falls back to client #12: a mistyped
+        受給者証番号 must not pick somebody else); `12` and `#12` are ids.
+        """
         import unicodedata
 
         text = unicodedata.normalize("NFKC", ref).strip()
-        if text.isascii() and text.isdigit():
-            if len(text) == 10:
-                found = self._clients("WHERE certificate = ?", (text,))
-                if found:
-                    return found[0]
-            if len(text) <= 18:
-                found = self._clients("WHERE id = ?", (int(text),))
-                if found:
-                    return found[0]
-        found = self._clients("WHERE name = ? OR name = ?", (ref.strip(), text))
+        number = text[1:].strip() if text.startswith("#") else text
+        if number.isascii() and number.isdigit():
+            if len(number) == 10 and not text.startswith("#"):
+                found = self._clients("WHERE certificate = ?", (number,))
+            else:
+                found = self._clients("WHERE id = ?", (int(number),)) if len(number) <= 18 else []
+            if found:
+                return found[0]
+        found = self._clients("WHERE name = ? OR name = ?", (ref.strip(), text)) if text else []
+        if not found and text:
+            # 山田　太郎 (full-width space) and 山田 太郎 are the same exact name; so are ﾔﾏﾀﾞ and ヤマダ.
+            self.conn.create_function("teikan_name_key", 1, name_key, deterministic=True)
+            found = self._clients("WHERE teikan_name_key(name) = ?", (name_key(text),))
         if len(found) == 1:
             return found[0]
         if len(found) > 1:
             raise InputError("client.ambiguous", ref=ref, ids=", ".join(f"#{c.id}" for c in found))
         raise NotFoundError("client.unknown", ref=ref)
+
+    def record_span(self, client_id: int) -> tuple[date, date] | None:
+        """First and last date of the client's dated records (contacts and plans), or None."""
+        row = self.conn.execute(
+            "SELECT MIN(d), MAX(d) FROM (SELECT date AS d FROM contacts WHERE client_id = ? "
+            "UNION ALL SELECT date FROM plans WHERE client_id = ?)",
+            (client_id, client_id),
+        ).fetchone()
+        return None if row[0] is None else (date.fromisoformat(row[0]), date.fromisoformat(row[1]))
 
     def certificate_owner(self, certificate: str) -> int | None:
         row = self.conn.execute("SELECT id FROM clients WHERE certificate = ?", (certificate,)).fetchone()
@@ -352,72 +387,368 @@ class Store:
     # -------------------------------------------------------------- the snapshot for rules
 
     def count_active(self, months: Iterable[Month]) -> dict[Month, int]:
-        """Clients active in each month (SPEC §4.2), counted in SQL."""
-        result = {}
-        for month in months:
-            result[month] = self.conn.execute(
-                "SELECT COUNT(*) FROM clients WHERE support_start <= ? AND (ended_on IS NULL OR ended_on >= ?)",
-                (month.last.isoformat(), month.first.isoformat()),
-            ).fetchone()[0]
-        return result
+        """Clients active in each month (SPEC §4.2), counted in one SQL statement for all the months."""
+        months = sorted(set(months))
+        if not months:
+            return {}
+        values = ", ".join("(?, ?, ?)" for _ in months)
+        params = [p for m in months for p in (str(m), m.first.isoformat(), m.last.isoformat())]
+        rows = self.conn.execute(
+            f"WITH m(label, first, last) AS (VALUES {values}) "
+            "SELECT m.label, COUNT(c.id) FROM m LEFT JOIN clients c "
+            "ON c.support_start <= m.last AND (c.ended_on IS NULL OR c.ended_on >= m.first) GROUP BY m.label",
+            params,
+        ).fetchall()
+        return {Month.parse_iso(label): count for label, count in rows}
 
     def load_activity(self, first: date, last: date) -> dict[tuple[int, Month], MonthActivity]:
-        """Contacts between two dates, aggregated per client and month in SQL."""
-        counts: dict[tuple[int, Month], dict] = defaultdict(dict)
-        span = (first.isoformat(), last.isoformat())
-        for client_id, month, face, employer, remote, agency, center in self.conn.execute(
-            "SELECT c.client_id, substr(c.date, 1, 7), SUM(t.type = 'face'), SUM(t.type = 'employer'), "
-            "SUM(t.type = 'remote'), SUM(t.type = 'agency'), SUM(t.type = 'center') "
-            "FROM contacts c JOIN contact_types t ON t.contact_id = c.id "
-            "WHERE c.date BETWEEN ? AND ? GROUP BY c.client_id, substr(c.date, 1, 7)",
-            span,
-        ):
-            counts[(client_id, Month.parse_iso(month))].update(
-                face=face, employer=employer, remote=remote, agency=agency, center=center
-            )
-        for client_id, month, concerns in self.conn.execute(
-            "SELECT c.client_id, substr(c.date, 1, 7), group_concat(DISTINCT k.concern) "
-            "FROM contacts c JOIN contact_concerns k ON k.contact_id = c.id "
-            "WHERE c.date BETWEEN ? AND ? GROUP BY c.client_id, substr(c.date, 1, 7)",
-            span,
-        ):
-            counts[(client_id, Month.parse_iso(month))]["concerns"] = _sorted_concerns(concerns.split(","))
-        center_contacts: dict[tuple[int, Month], list] = defaultdict(list)
-        for client_id, day, reason in self.conn.execute(
-            "SELECT c.client_id, c.date, c.center_reason FROM contacts c JOIN contact_types t ON t.contact_id = c.id "
-            "WHERE t.type = 'center' AND c.date BETWEEN ? AND ? ORDER BY c.date",
-            span,
-        ):
-            center_contacts[(client_id, Month.parse_iso(day[:7]))].append((date.fromisoformat(day), reason))
-        return {
-            key: MonthActivity(**values, center_contacts=tuple(center_contacts.get(key, ())))
-            for key, values in counts.items()
-        }
+        """Contacts between two dates, counted per client and month: a few set-based reads, none per client.
 
-    def load_reports_shared(self, months: Iterable[Month]) -> frozenset[tuple[int, Month]]:
-        labels = [str(m) for m in months]
+        The rows come through the date index (CROSS JOIN keeps SQLite from scanning every contact type to
+        save a sort) and are counted here; center reasons are read only for the center contacts found.
+        """
+        from .models import CONTACT_TYPES
+
+        span = (first.isoformat(), last.isoformat())
+        counts: dict[tuple[int, str], dict[str, int]] = {}
+        centers: list[tuple[str, int, int]] = []  # (date, contact id, client id)
+        for contact_id, client_id, day, kind in self.conn.execute(
+            "SELECT c.id, c.client_id, c.date, t.type FROM contacts c CROSS JOIN contact_types t ON t.contact_id = c.id "
+            "WHERE c.date BETWEEN ? AND ?",
+            span,
+        ):
+            key = (client_id, day[:7])
+            per = counts.get(key)
+            if per is None:
+                per = counts[key] = dict.fromkeys(CONTACT_TYPES, 0)
+            per[kind] += 1
+            if kind == "center":
+                centers.append((day, contact_id, client_id))
+        concerns: dict[tuple[int, str], set[str]] = defaultdict(set)
+        for client_id, day, concern in self.conn.execute(
+            "SELECT c.client_id, c.date, k.concern FROM contacts c CROSS JOIN contact_concerns k ON k.contact_id = c.id "
+            "WHERE c.date BETWEEN ? AND ?",
+            span,
+        ):
+            concerns[(client_id, day[:7])].add(concern)
+        reasons: dict[int, str | None] = {}
+        if centers:  # center_reason of just those contacts, in one statement (a JSON array parameter)
+            import json
+
+            ids = [contact_id for _, contact_id, _ in centers]
+            try:
+                reasons = dict(self.conn.execute(
+                    "SELECT id, center_reason FROM contacts WHERE id IN (SELECT value FROM json_each(?))",
+                    (json.dumps(ids),),
+                ))
+            except sqlite3.OperationalError:  # an SQLite built without JSON functions: plain IN lists
+                for i in range(0, len(ids), 500):
+                    chunk = ids[i:i + 500]
+                    reasons.update(self.conn.execute(
+                        f"SELECT id, center_reason FROM contacts WHERE id IN ({', '.join('?' for _ in chunk)})", chunk))
+        center_contacts: dict[tuple[int, str], list] = defaultdict(list)
+        for day, contact_id, client_id in sorted(centers):
+            center_contacts[(client_id, day[:7])].append((date.fromisoformat(day), reasons.get(contact_id)))
+        months: dict[str, Month] = {}
+        result = {}
+        for (client_id, label), per in counts.items():
+            month = months.get(label) or months.setdefault(label, Month.parse_iso(label))
+            result[(client_id, month)] = MonthActivity(
+                **per, concerns=_sorted_concerns(concerns.get((client_id, label), ())),
+                center_contacts=tuple(center_contacts.get((client_id, label), ())),
+            )
+        return result
+
+    def load_reports_shared(self, months: Iterable[Month], as_of: date | None = None) -> frozenset[tuple[int, Month]]:
+        """(client, month) pairs whose support report was shared (on or before `as_of`, when given)."""
+        labels = sorted({str(m) for m in months})
         if not labels:
             return frozenset()
         marks = ", ".join("?" for _ in labels)
-        rows = self.conn.execute(f"SELECT client_id, month FROM shared_reports WHERE month IN ({marks})", labels)
+        sql = f"SELECT client_id, month FROM shared_reports WHERE month IN ({marks})"
+        params: list = list(labels)
+        if as_of is not None:
+            sql += " AND date <= ?"
+            params.append(as_of.isoformat())
+        rows = self.conn.execute(sql, params)
         return frozenset((r[0], Month.parse_iso(r[1])) for r in rows)
 
     def load_caseload(self, months: Iterable[Month], as_of: date, activity_months: Iterable[Month] = ()) -> Caseload:
-        """One snapshot for the rules: a handful of set-based queries, none per client."""
+        """One snapshot for the rules, as it stood on `as_of`: a handful of set-based queries, none per client.
+
+        Records dated after `as_of` (contacts, shared reports, handover consent and sharing) are left out,
+        so that a run with an earlier `--as-of` replays what was known then.
+        """
         months = tuple(sorted(set(months)))
         span = tuple(sorted(set(months) | set(activity_months)))
         since = min([as_of] + [m.first for m in months])
-        activity = self.load_activity(span[0].first, span[-1].last) if span else {}
+        last = min(span[-1].last, as_of) if span else None
+        activity = self.load_activity(span[0].first, last) if span and last >= span[0].first else {}
+        handovers = {
+            client_id: replace(
+                h,
+                consent_date=h.consent_date if h.consent_date and h.consent_date <= as_of else None,
+                shared_date=h.shared_date if h.shared_date and h.shared_date <= as_of else None,
+            )
+            for client_id, h in self.load_handovers().items()
+        }
         return Caseload(
             office=self.load_office(),
             clients=tuple(self.load_clients_since(since)),
             assignments=tuple(self.load_assignments()),
             activity=activity,
-            reports_shared=self.load_reports_shared(months),
+            reports_shared=self.load_reports_shared(months, as_of),
             plans=self.load_plans(),
-            handovers=self.load_handovers(),
+            handovers=handovers,
             months=months,
         )
+
+    def load_clients_active_between(self, first: date, last: date) -> list[Client]:
+        """Clients active (SPEC §4.2) in at least one month between two dates: one query (for `rate`)."""
+        return self._clients("WHERE support_start <= ? AND (ended_on IS NULL OR ended_on >= ?)",
+                             (Month.of(last).last.isoformat(), Month.of(first).first.isoformat()))
+
+    # -------------------------------------------------------------- maintenance: backup, restore, doctor, purge
+
+    @classmethod
+    def open_snapshot(cls, path: Path, readonly: bool = True) -> "Store":
+        """A connection to a SQLite file that migrates and sets nothing (restore source, doctor).
+
+        `readonly=False` for a live WAL database: a read-only connection would leave `-wal`/`-shm` behind.
+        """
+        from urllib.parse import quote
+
+        conn = None
+        try:
+            conn = sqlite3.connect(f"file:{quote(str(path.resolve()))}?mode={'ro' if readonly else 'rw'}", uri=True,
+                                   timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None, check_same_thread=False)
+            conn.execute("SELECT COUNT(*) FROM sqlite_master").fetchone()
+        except sqlite3.Error:
+            if conn is not None:
+                conn.close()
+            raise DatabaseError("db.not_teikan", path=str(path)) from None
+        return cls(conn, path)
+
+    def file_facts(self) -> tuple[int, int]:
+        """(application_id, user_version) as recorded in the file header."""
+        app_id = self.conn.execute("PRAGMA application_id").fetchone()[0]
+        version = self.conn.execute("PRAGMA user_version").fetchone()[0]
+        return app_id, version
+
+    def integrity_problems(self) -> list[str] | None:
+        """`PRAGMA integrity_check` lines (`['ok']` when sound); None when the file cannot even be read."""
+        try:
+            return [row[0] for row in self.conn.execute("PRAGMA integrity_check")]
+        except sqlite3.DatabaseError:
+            return None
+
+    def foreign_key_problems(self) -> int | None:
+        """Number of rows whose references point nowhere (`PRAGMA foreign_key_check`); None when unreadable."""
+        try:
+            return len(self.conn.execute("PRAGMA foreign_key_check").fetchall())
+        except sqlite3.DatabaseError:
+            return None
+
+    def count_rows(self) -> dict[str, int]:
+        return {
+            "clients": self.conn.execute("SELECT COUNT(*) FROM clients").fetchone()[0],
+            "contacts": self.conn.execute("SELECT COUNT(*) FROM contacts").fetchone()[0],
+        }
+
+    def copy_to_file(self, dest: Path) -> bool:
+        """SQLite online backup into an existing empty file: one consistent snapshot, writers not blocked (WAL).
+
+        The copy is made a single self-contained file (rollback journal) and passes `quick_check`.
+        """
+        target = sqlite3.connect(dest, isolation_level=None)
+        try:
+            self.conn.backup(target)
+            target.execute("PRAGMA journal_mode = DELETE")
+            return target.execute("PRAGMA quick_check").fetchall() == [("ok",)]
+        finally:
+            target.close()
+
+    def copy_from(self, source: "Store") -> None:
+        """Replace this database's whole content with `source`'s through the backup API (others may have it open)."""
+        source.conn.backup(self.conn)
+
+    def load_retention_rows(self) -> list:
+        """Every client with the end of its service and the date of its latest record (contact, plan, report, handover)."""
+        from .maintenance import RetentionRow
+
+        rows = self.conn.execute(
+            "SELECT c.id, c.name, c.ended_on, NULLIF(MAX("
+            "COALESCE((SELECT MAX(date) FROM contacts WHERE client_id = c.id), ''), "
+            "COALESCE((SELECT MAX(date) FROM plans WHERE client_id = c.id), ''), "
+            "COALESCE((SELECT MAX(date) FROM shared_reports WHERE client_id = c.id), ''), "
+            "COALESCE((SELECT MAX(COALESCE(consent_date, ''), COALESCE(shared_date, '')) FROM handovers "
+            "WHERE client_id = c.id), '')), '') "
+            "FROM clients c ORDER BY c.id"
+        ).fetchall()
+        return [RetentionRow(r[0], r[1], parse_iso(r[2]), parse_iso(r[3])) for r in rows]
+
+    def delete_clients(self, ids: list[int], detail: str) -> None:
+        """Remove clients, every row that refers to them (ON DELETE CASCADE) and their audit history.
+
+        Their audit rows go too: they describe a record that no longer exists, and an id can be reused by the
+        next client. One audit line records the purge itself (`detail`: counts only).
+        """
+        self.conn.execute("PRAGMA secure_delete = ON")  # freed pages are zeroed, not left readable in the file
+        for start in range(0, len(ids), 500):
+            chunk = ids[start:start + 500]
+            marks = ", ".join("?" for _ in chunk)
+            self.conn.execute(f"DELETE FROM audit WHERE client_id IN ({marks})", chunk)
+            self.conn.execute(f"DELETE FROM clients WHERE id IN ({marks})", chunk)
+        self.audit("purge", detail=detail)
+
+    def truncate_wal(self) -> bool:
+        """Copy the WAL into the file and empty it (old page images gone); False when readers prevent it."""
+        self.conn.execute("PRAGMA busy_timeout = 1000")  # best effort: never keep the user waiting long
+        try:
+            busy = self.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()[0]
+        except sqlite3.OperationalError:
+            return False
+        finally:
+            self.conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        return busy == 0
+
+    # -------------------------------------------------------------- CSV import and export (bulk)
+
+    def data_version(self) -> int:
+        """Changes when another connection commits (PRAGMA data_version): is a snapshot still current?"""
+        return self.conn.execute("PRAGMA data_version").fetchone()[0]
+
+    def pseudonym_secret(self) -> bytes:
+        """The per-database HMAC key of `export --pseudonymize` (made by migration m002, never exported)."""
+        row = self.conn.execute("SELECT value FROM secrets WHERE name = 'pseudonym'").fetchone()
+        if row is None:  # pragma: no cover - the migration always makes it
+            raise DatabaseError("db.not_teikan", path=str(self.path))
+        return bytes(row[0])
+
+    def load_contact_keys(self) -> "Counter":
+        """How many contacts have each exact set of values, keyed as `csvio.contact_key`: one query."""
+        from collections import Counter
+
+        from .models import CONCERNS, CONTACT_TYPES
+
+        canonical: dict[str | None, str] = {None: ""}
+
+        def joined(text: str | None, order: tuple[str, ...]) -> str:
+            found = canonical.get(text)
+            if found is None:
+                found = canonical[text] = "+".join(sorted(set(text.split("+")), key=order.index))
+            return found
+
+        keys: Counter = Counter()
+        for client_id, day, staff, minutes, place, reason, note, types, concerns in self.conn.execute(
+            "SELECT c.client_id, c.date, c.staff, c.minutes, c.place, c.center_reason, c.note, "
+            "(SELECT group_concat(type, '+') FROM contact_types t WHERE t.contact_id = c.id), "
+            "(SELECT group_concat(concern, '+') FROM contact_concerns k WHERE k.contact_id = c.id) FROM contacts c"
+        ):
+            keys[(client_id, day, joined(types, CONTACT_TYPES), staff, minutes, place, joined(concerns, CONCERNS),
+                  reason, note)] += 1
+        return keys
+
+    def iter_contacts(self) -> Iterator[Contact]:
+        """Every contact in id order, streamed (for `export contacts` of any size)."""
+        from .models import CONCERNS, CONTACT_TYPES
+
+        canonical: dict[tuple[str | None, int], tuple[str, ...]] = {}
+
+        def split(text: str | None, order: tuple[str, ...]) -> tuple[str, ...]:
+            key = (text, len(order))
+            found = canonical.get(key)
+            if found is None:
+                found = canonical[key] = tuple(sorted(set(_split(text)), key=order.index))
+            return found
+
+        cursor = self.conn.execute(
+            "SELECT c.id, c.client_id, c.date, c.staff, c.minutes, c.place, c.center_reason, c.note, "
+            "(SELECT group_concat(type, '+') FROM contact_types t WHERE t.contact_id = c.id), "
+            "(SELECT group_concat(concern, '+') FROM contact_concerns k WHERE k.contact_id = c.id) "
+            "FROM contacts c ORDER BY c.id"
+        )
+        for r in cursor:
+            yield Contact(id=r[0], client_id=r[1], date=date.fromisoformat(r[2]), staff=r[3], minutes=r[4], place=r[5],
+                          center_reason=r[6], note=r[7], types=split(r[8], CONTACT_TYPES),
+                          concerns=split(r[9], CONCERNS))
+
+    def _next_id(self, table: str) -> int:
+        return self.conn.execute(f"SELECT COALESCE(MAX(id), 0) + 1 FROM {table}").fetchone()[0]
+
+    def _audit_many(self, action: str, rows: Iterable[tuple[int | None, str | None, str | None]]) -> None:
+        """Audit rows (client_id, record, detail) of one bulk write, with one who and one time."""
+        who = self.who or _os_user()
+        at = datetime.now(timezone.utc).isoformat(timespec="seconds")
+        self.conn.executemany(
+            "INSERT INTO audit (at, who, action, client_id, record, detail) VALUES (?, ?, ?, ?, ?, ?)",
+            ((at, who, action, client_id, record, detail) for client_id, record, detail in rows),
+        )
+
+    def insert_clients_bulk(self, clients: Sequence[Client]) -> list[int]:
+        """Many clients in the caller's transaction: ids in order, one executemany per table."""
+        if not clients:
+            return []
+        first = self._next_id("clients")
+        ids = list(range(first, first + len(clients)))
+        columns = list(_client_values(clients[0]))
+        rows = []
+        for client_id, client in zip(ids, clients):
+            values = _client_values(client)
+            values["id"] = client_id
+            rows.append(tuple(values[c] for c in columns))
+        self.conn.executemany(
+            f"INSERT INTO clients ({', '.join(columns)}) VALUES ({', '.join('?' for _ in columns)})", rows)
+        self.conn.executemany("INSERT INTO client_disabilities (client_id, kind) VALUES (?, ?)",
+                              [(i, kind) for i, c in zip(ids, clients) for kind in c.disabilities])
+        self._audit_many("import-clients", ((i, f"client:{i}", None) for i in ids))
+        return ids
+
+    def insert_contacts_bulk(self, contacts: Sequence[Contact], progress=None, batch: int = 50000) -> int:
+        """Many contacts in the caller's transaction, `batch` rows per executemany; one audit row per client."""
+        from collections import Counter
+
+        first = self._next_id("contacts")
+        cache = self.conn.execute("PRAGMA cache_size").fetchone()[0]
+        self.conn.execute("PRAGMA cache_size = -262144")  # 256 MiB while the indexes grow, not spilled to the WAL
+        try:
+            self._insert_contact_batches(contacts, first, progress, batch)
+        finally:
+            self.conn.execute(f"PRAGMA cache_size = {int(cache)}")
+        per_client = Counter(c.client_id for c in contacts)
+        self._audit_many("import-contacts", ((i, None, f"{n} contacts") for i, n in sorted(per_client.items())))
+        return len(contacts)
+
+    def _insert_contact_batches(self, contacts: Sequence[Contact], first: int, progress, batch: int) -> None:
+        for start in range(0, len(contacts), batch):
+            chunk = contacts[start:start + batch]
+            base = first + start
+            self.conn.executemany(
+                "INSERT INTO contacts (id, client_id, date, staff, minutes, place, center_reason, note) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                [(base + i, c.client_id, c.date.isoformat(), c.staff, c.minutes, c.place, c.center_reason, c.note)
+                 for i, c in enumerate(chunk)],
+            )
+            self.conn.executemany("INSERT INTO contact_types (contact_id, type) VALUES (?, ?)",
+                                  [(base + i, t) for i, c in enumerate(chunk) for t in c.types])
+            self.conn.executemany("INSERT INTO contact_concerns (contact_id, concern) VALUES (?, ?)",
+                                  [(base + i, k) for i, c in enumerate(chunk) for k in c.concerns])
+            if progress is not None:
+                progress(len(chunk))
+
+    def insert_assignments_bulk(self, assignments: Sequence[Assignment]) -> list[int]:
+        """Many staff assignments in the caller's transaction."""
+        first = self._next_id("staff_assignments")
+        ids = list(range(first, first + len(assignments)))
+        self.conn.executemany(
+            "INSERT INTO staff_assignments (id, name, role, hours, from_date, until_date, reduced_hours) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?)",
+            [(i, a.name, a.role, a.hours, _iso(a.from_date), _iso(a.until_date), int(a.reduced_hours))
+             for i, a in zip(ids, assignments)],
+        )
+        self._audit_many("import-staff", ((None, f"staff:{i}", None) for i in ids))
+        return ids
+
 
 
 # ------------------------------------------------------------------ opening
@@ -426,14 +757,14 @@ class Store:
 def open_store(path: Path, *, create: bool, who: str | None = None) -> Store:
     """Open (and with `create`, make) a teikan database. Refuses foreign, newer or unreadable files untouched."""
     created = False
+    made_folder: Path | None = None
     if not path.exists():
         if not create:
             raise DatabaseError("db.missing", path=str(path))
-        _create_file(path)
-        created = True
-    elif path.is_dir():
+        created, made_folder = _create_file(path)
+    if path.is_dir():
         raise DatabaseError("db.not_teikan", path=str(path))
-    else:
+    if not created:
         _check_header(path)
     try:
         conn = sqlite3.connect(path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None, check_same_thread=False)
@@ -441,13 +772,16 @@ def open_store(path: Path, *, create: bool, who: str | None = None) -> Store:
         raise DatabaseError("db.unreadable", path=str(path)) from None
     try:
         version, app_id, tables = _inspect(conn, path)
+        if app_id not in (0, APPLICATION_ID) or (app_id == 0 and tables):
+            # Another program's SQLite file: never altered.
+            raise DatabaseError("db.not_teikan", path=str(path))
         if version > SCHEMA_VERSION:
             raise DatabaseError("db.newer", path=str(path), version=version, supported=SCHEMA_VERSION)
-        if app_id not in (0, APPLICATION_ID) or (app_id == 0 and tables):
+        if app_id == 0 and version:
             raise DatabaseError("db.not_teikan", path=str(path))
         if version < SCHEMA_VERSION and not create and app_id == 0:
             # An empty file is not a database yet; reading it creates nothing.
-            raise DatabaseError("db.missing", path=str(path))
+            raise DatabaseError("db.empty", path=str(path))
         conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
         conn.execute("PRAGMA foreign_keys = ON")
         if conn.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
@@ -464,12 +798,12 @@ def open_store(path: Path, *, create: bool, who: str | None = None) -> Store:
     except DatabaseError:
         conn.close()
         if created:
-            _remove_quietly(path)
+            _remove_quietly(path, made_folder)
         raise
     except sqlite3.DatabaseError:
         conn.close()
         if created:
-            _remove_quietly(path)
+            _remove_quietly(path, made_folder)
         raise DatabaseError("db.not_teikan", path=str(path)) from None
 
 
@@ -487,12 +821,22 @@ def _inspect(conn: sqlite3.Connection, path: Path) -> tuple[int, int, int]:
     return version, app_id, tables
 
 
-def _remove_quietly(path: Path) -> None:
+def _remove_quietly(path: Path, folder: Path | None = None) -> None:
+    """Undo a failed creation: the new file (and the folders made for it, when still empty)."""
     for suffix in ("", "-wal", "-shm"):
         try:
             os.unlink(str(path) + suffix)
         except OSError:
             pass
+    current = path.parent
+    while folder is not None:
+        try:
+            current.rmdir()
+        except OSError:
+            break
+        if current == folder:
+            break
+        current = current.parent
 
 
 # ------------------------------------------------------------------ row helpers
@@ -505,6 +849,15 @@ def _os_user() -> str:
         return getpass.getuser()
     except Exception:  # noqa: BLE001 - no user name is not an error worth stopping for
         return "unknown"
+
+
+def name_key(name: str | None) -> str | None:
+    """A name compared as a person reads it: NFKC (full-/half-width) and runs of spaces as one space."""
+    if name is None:
+        return None
+    import unicodedata
+
+    return " ".join(unicodedata.normalize("NFKC", name).split())
 
 
 def _iso(day: date | None) -> str | None:
