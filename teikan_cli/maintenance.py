@@ -1,0 +1,190 @@
+"""Retention and file-safety rules behind `backup`, `restore`, `doctor` and `purge` (pure: no I/O).
+
+Retention. 基準省令 (平成18年厚生労働省令第171号) 記録の整備 (就労定着支援に準用される第75条第2項): the
+records of a service are kept five years *from the day it was provided*. 民法 §140 (初日不算入) and §143: the
+period starts the day after the last day of service and ends on the day before the 応当日 five years later,
+i.e. on the same month and day five years on (29 February → 28 February). A client's records may be purged
+only once that day is past for the latest of them, and only when the service has ended (`ended_on` set).
+
+File safety. The database holds 要配慮個人情報: the file, its `-wal`/`-shm` companions and every backup are
+readable by their owner only (0600), in a folder nobody else can enter (0700).
+
+>>> retained_until(date(2020, 3, 31))
+datetime.date(2025, 3, 31)
+>>> retained_until(date(2020, 2, 29))
+datetime.date(2025, 2, 28)
+>>> is_purgeable(RetentionRow(1, "x", date(2020, 3, 31), date(2020, 3, 31)), date(2025, 3, 31))
+False
+>>> is_purgeable(RetentionRow(1, "x", date(2020, 3, 31), date(2020, 3, 31)), date(2025, 4, 1))
+True
+"""
+
+from __future__ import annotations
+
+import stat
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from .dates import period_end
+
+RETENTION_YEARS = 5
+FILE_MODE = 0o600
+FOLDER_MODE = 0o700
+
+
+def retained_until(last_service: date) -> date:
+    """満了日 of the five-year retention of records of a service provided on `last_service`.
+
+    基準省令 第75条第2項 (準用): 提供した日から五年間保存; 民法 §140 初日不算入, §143 応当日の前日.
+    """
+    return period_end(last_service + timedelta(days=1), RETENTION_YEARS * 12)
+
+
+@dataclass(frozen=True)
+class RetentionRow:
+    """One client as the purge sees it: when the service ended and the date of its latest record."""
+
+    client_id: int
+    name: str
+    ended_on: date | None
+    last_record: date | None
+
+    @property
+    def last_service(self) -> date | None:
+        """The later of the end of the service and the latest dated record (contact, plan, report, handover)."""
+        days = [d for d in (self.ended_on, self.last_record) if d is not None]
+        return max(days) if days else None
+
+    @property
+    def retained_until(self) -> date | None:
+        return retained_until(self.last_service) if self.ended_on is not None else None
+
+    def as_json(self) -> dict:
+        return {
+            "id": self.client_id, "name": self.name, "ended_on": _iso(self.ended_on),
+            "last_service": _iso(self.last_service), "retained_until": _iso(self.retained_until),
+        }
+
+
+def is_purgeable(row: RetentionRow, before: date) -> bool:
+    """Purge only an ended service whose whole retention period ended before `before`."""
+    return row.ended_on is not None and row.retained_until < before
+
+
+@dataclass(frozen=True)
+class PurgePlan:
+    """What `purge --before` would do: the clients to remove, and how many are kept and why."""
+
+    before: date
+    purge: tuple[RetentionRow, ...]
+    within_retention: int
+    not_ended: int
+
+    @property
+    def ids(self) -> list[int]:
+        return [row.client_id for row in self.purge]
+
+
+def plan_purge(rows: list[RetentionRow], before: date) -> PurgePlan:
+    purge = tuple(r for r in rows if is_purgeable(r, before))
+    not_ended = sum(1 for r in rows if r.ended_on is None)
+    return PurgePlan(before, purge, len(rows) - len(purge) - not_ended, not_ended)
+
+
+def purge_audit_detail(plan: PurgePlan) -> str:
+    """The audit line of a purge: how many, up to which date; no names, no ids."""
+    return f"clients={len(plan.purge)} before={plan.before.isoformat()}"
+
+
+# ---------------------------------------------------------------- file modes
+
+
+@dataclass(frozen=True)
+class Check:
+    """One line of `teikan doctor`."""
+
+    code: str
+    ok: bool
+    key: str
+    params: dict
+
+    def as_json(self, message: str) -> dict:
+        return {"check": self.code, "ok": self.ok, "message": message}
+
+
+def mode_bits(mode: int) -> str:
+    return f"{stat.S_IMODE(mode):04o}"
+
+
+def file_mode_ok(mode: int) -> bool:
+    """The database file (and each backup): read and write for the owner, nothing for anyone else."""
+    return stat.S_IMODE(mode) == FILE_MODE
+
+
+def private_mode_ok(mode: int) -> bool:
+    """No access at all for group or others (folders, `-wal`, `-shm`)."""
+    return stat.S_IMODE(mode) & 0o077 == 0
+
+
+def permission_checks(path: str, file_mode: int, folder: str, folder_mode: int,
+                      companions: dict[str, int]) -> list[Check]:
+    """The file-permission lines of `doctor` from the modes found on disk."""
+    checks = [
+        Check("file-mode", file_mode_ok(file_mode), "doctor.file_mode_ok" if file_mode_ok(file_mode) else "doctor.file_mode_bad",
+              {"path": path, "mode": mode_bits(file_mode)}),
+        Check("folder-mode", private_mode_ok(folder_mode),
+              "doctor.folder_mode_ok" if private_mode_ok(folder_mode) else "doctor.folder_mode_bad",
+              {"path": folder, "mode": mode_bits(folder_mode)}),
+    ]
+    bad = {name: mode for name, mode in companions.items() if not private_mode_ok(mode)}
+    if bad:
+        listed = ", ".join(f"{name} {mode_bits(mode)}" for name, mode in sorted(bad.items()))
+        checks.append(Check("journal-files", False, "doctor.companions_bad", {"files": listed, "path": path}))
+    else:
+        checks.append(Check("journal-files", True, "doctor.companions_ok", {"count": len(companions)}))
+    return checks
+
+
+def database_checks(app_id: int, expected_app_id: int, version: int, supported: int,
+                    integrity: list[str] | None, foreign_keys: int | None) -> list[Check]:
+    """The content lines of `doctor`: what the file says it is, and whether SQLite finds it sound."""
+    checks = [
+        Check("application-id", app_id == expected_app_id,
+              "doctor.app_id_ok" if app_id == expected_app_id else "doctor.app_id_bad", {"value": f"0x{app_id:08x}"}),
+    ]
+    if version == supported:
+        checks.append(Check("schema-version", True, "doctor.schema_ok", {"version": version}))
+    else:
+        checks.append(Check("schema-version", False, "doctor.schema_old", {"version": version, "supported": supported}))
+    if integrity is None:
+        checks.append(Check("integrity", False, "doctor.unreadable", {}))
+    elif integrity == ["ok"]:
+        checks.append(Check("integrity", True, "doctor.integrity_ok", {}))
+    else:
+        checks.append(Check("integrity", False, "doctor.integrity_bad", {"count": len(integrity)}))
+    if foreign_keys is None:
+        checks.append(Check("foreign-keys", False, "doctor.unreadable", {}))
+    else:
+        checks.append(Check("foreign-keys", foreign_keys == 0,
+                            "doctor.fk_ok" if foreign_keys == 0 else "doctor.fk_bad", {"count": foreign_keys}))
+    return checks
+
+
+def header_facts(head: bytes) -> tuple[int, int] | None:
+    """(application_id, user_version) from the 100-byte SQLite header, for a file SQLite cannot open.
+
+    >>> header_facts(b"SQLite format 3\\x00" + bytes(44) + (7).to_bytes(4, "big") + bytes(4) + (9).to_bytes(4, "big"))
+    (9, 7)
+    """
+    if len(head) < 72 or not head.startswith(b"SQLite format 3\x00"):
+        return None
+    return int.from_bytes(head[68:72], "big"), int.from_bytes(head[60:64], "big")
+
+
+def backup_file_name(now: datetime) -> str:
+    """The file name used when `backup` is given a folder."""
+    return f"teikan-{now:%Y%m%d-%H%M%S}.db"
+
+
+def _iso(day: date | None) -> str | None:
+    return day.isoformat() if day else None

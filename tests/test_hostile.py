@@ -1,0 +1,389 @@
+"""Hostile and sloppy input over every command's options: never a traceback, exit 0/1/2, nothing written on 2,
+and user text never read as rich markup (issue 8).
+
+Each command gets HOSTILE_EXAMPLES random command lines mixing valid values with random text, huge numbers,
+control characters, SQL-looking text, 10,000-character notes, rich markup and lone surrogates (what Python
+makes of invalid UTF-8 in argv). Real processes get real invalid UTF-8 bytes.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import re
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from conftest import Result
+
+HOSTILE_EXAMPLES = 30
+AS_OF = "--as-of=2025-06-15"
+
+NASTY = [
+    "", " ", "-", "--", "'; DROP TABLE clients; --", "1 OR 1=1", "\" OR \"\"=\"", "%", "_", "*", "NULL", "null",
+    "[bold]X[/bold]", "[/]", "[red]赤[/red]", "[link=https://example.invalid]x[/link]", "[[", "]", "[/bold]",
+    "\x00", "a\x00b", "\x1b[2J\x1b[H", "\x1b]0;title\x07", "\r", "\t", "a\nb", "\x7f", "\u202e逆", "\u200b", "\ufeff",
+    "9" * 400, "-1", "0", "1e309", "-1e309", "nan", "NaN", "inf", "-0", "１２３", "99999999999999999999", "2147483648",
+    "9223372036854775808", "1440", "1441", "0.0001", "168.0001", "3.5",
+    "2025-02-29", "令和元年4月30日", "平成31年5月1日", "0000-00-00", "9999-12-31", "0001-01-01", "2025/13/1", "R99.1.1",
+    "today", "yesterday", "２０２５－０６－０１", "2025-06", "202506", "R7.6",
+    "x" * 10000, "あ" * 10000, "x" * 20001, "\udcff\udcfe", "a\udc80b", "#1", "#", "1", "0123456789", "00000000001",
+    "山田 太郎", " 山田 太郎 ", "--help", "--as-of", "-h",
+]
+
+HOSTILE = st.one_of(
+    st.sampled_from(NASTY),
+    st.text(max_size=30),
+    st.text(alphabet=st.characters(min_codepoint=0, max_codepoint=0x7F), max_size=12),
+    st.integers(min_value=-(10**30), max_value=10**30).map(str),
+    st.floats(allow_nan=True, allow_infinity=True).map(repr),
+)
+
+DATES = ["2025-06-01", "2025-06-10", "R7.6.1", "2024-10-01", "2025/6/15", "today"]
+MONTHS = ["2025-06", "2025-05", "R7.6", "this", "last"]
+
+# option -> (valid values, repeatable)
+COMMANDS: dict[str, tuple[list[list[str]], dict[str, tuple[list[str], bool]]]] = {
+    "add-client": ([["鈴木 次郎"], ["[bold]X[/bold]"]], {
+        "--employment-start": (["2024-04-01", "2023-01-10"], False), "--support-start": (["2024-10-01", "2025-06-01"], False),
+        "--kana": (["スズキ"], False), "--employer": (["株式会社テスト"], False), "--certificate": (["0000000001", "0987654321"], False),
+        "--grant-until": (["2026-03-31"], False), "--staff": (["佐藤"], False), "--disability": (["mental", "physical"], True),
+        "--prior-service": (["transition"], False), "--interim-support-end": (["2024-05-01"], False), "--note": (["メモ"], False),
+    }),
+    "log-visit": ([["1"], ["山田 太郎"], ["0123456789"]], {
+        "--date": (DATES, False), "--type": (["face", "employer", "remote", "agency", "center"], True),
+        "--staff": (["佐藤"], False), "--minutes": (["30", "0", "1440"], False), "--place": (["home", "workplace"], False),
+        "--concern": (["attendance", "other"], True), "--center-reason": (["advice"], False), "--note": (["よし"], False),
+    }),
+    "edit-client": ([["1"], ["0123456789"]], {
+        "--name": (["山田 太郎"], False), "--employment-start": (["2024-04-01"], False), "--support-start": (["2024-10-01"], False),
+        "--kana": (["ヤマダ", ""], False), "--employer": (["", "株式会社テスト"], False), "--certificate": (["0123456789"], False),
+        "--grant-until": (["2027-03-31", ""], False), "--staff": (["佐藤", ""], False), "--disability": (["mental"], True),
+        "--prior-service": (["transition"], False), "--interim-support-end": (["2024-05-01"], False),
+        "--employment-end": (["2025-06-01"], False), "--job-change": (["2025-01-31"], False),
+        "--reemployed": (["2025-02-10"], False), "--note": (["", "メモ"], False),
+    }),
+    "add-staff": ([["高橋"], ["[/]"]], {
+        "--role": (["supporter", "manager"], False), "--hours": (["40", "20", "32.5"], False), "--from": (DATES, False),
+        "--until": (["2026-03-31"], False), "--reduced-hours": ([], False),
+    }),
+    "handover": ([["1"]], {
+        "--center": (["なかぽつ"], False), "--consent-date": (["2025-06-01", ""], False),
+        "--shared-date": (["2025-06-10", ""], False), "--not-needed": ([], False), "--needed": ([], False),
+        "--note": (["メモ"], False),
+    }),
+    "plan": ([["1"]], {"--date": (DATES, False), "--center-cooperation": (["advice", "team-support"], True)}),
+    "share-report": ([["1"]], {"--month": (MONTHS, False), "--date": (DATES, False)}),
+    "clients": ([[]], {"--status": (["active", "ended", "all"], False), "--format": (["table", "json", "csv"], False),
+                       "--excel": ([], False), "--wareki": ([], False)}),
+    "show-client": ([["1"], ["山田 太郎"]], {"--history": ([], False), "--format": (["table", "json"], False),
+                                           "--wareki": ([], False)}),
+    "visits": ([[]], {"--client": (["1"], False), "--month": (MONTHS, False), "--format": (["table", "json", "csv"], False),
+                      "--excel": ([], False), "--wareki": ([], False)}),
+    "report": ([[]], {"--month": (MONTHS, False), "--format": (["table", "json", "csv"], False), "--wareki": ([], False)}),
+    "check": ([[]], {"--month": (MONTHS, False), "--within": (["90", "0", "3650"], False),
+                     "--remind-days": (["7", "0"], False), "--strict": ([], False), "--format": (["text", "json"], False)}),
+    "purge": ([[]], {"--before": (["2025-06-01", "2020-01-01", "R2.1.1"], False), "--dry-run": ([], False),
+                     "--format": (["table", "json", "csv"], False)}),
+    "doctor": ([[]], {"--format": (["table", "json"], False)}),
+}
+# purge finds no ended client in this office: like the listings, it must leave the file as it was
+READ_ONLY = {"clients", "show-client", "visits", "report", "check", "purge", "doctor"}
+REQUIRED = {
+    "add-client": {"--employment-start", "--support-start"}, "log-visit": {"--type", "--date"},
+    "add-staff": {"--role", "--hours"}, "plan": {"--date"}, "share-report": {"--month"}, "report": {"--month"},
+    "purge": {"--before"},
+}
+
+
+@pytest.fixture(autouse=True, scope="module")
+def command_built_once():
+    """Typer rebuilds its Click command on every call (~0.1 s); build it once for these many in-process runs.
+
+    The command object is exactly the one `teikan` runs, and `cli.main` (error handling, exit codes) is
+    still the entry point.
+    """
+    import typer.main
+
+    from teikan_cli import cli as cli_module
+
+    command = typer.main.get_command(cli_module.app)
+    original = cli_module.app
+    cli_module.app = lambda *args, **kwargs: command(*args, **kwargs)
+    yield
+    cli_module.app = original
+
+
+class _Stream:
+    """Like sys.stdout/sys.stderr of a real run in a UTF-8 locale: stdout strict, stderr backslashreplace."""
+
+    def __init__(self, errors: str) -> None:
+        self.buffer = io.BytesIO()
+        self._text = io.TextIOWrapper(self.buffer, encoding="utf-8", errors=errors, write_through=True)
+
+    def write(self, s: str) -> int:
+        return self._text.write(s)
+
+    def flush(self) -> None:
+        self._text.flush()
+
+    def isatty(self) -> bool:
+        return False
+
+    def text(self) -> str:
+        self._text.flush()
+        return self.buffer.getvalue().decode("utf-8")
+
+
+def run_cli(*args: str) -> Result:
+    """`teikan` in-process. Unlike conftest's runner, stderr escapes lone surrogates as Python's real stderr
+    does (they are what invalid UTF-8 in argv becomes); a surrogate reaching stdout is still an error."""
+    from contextlib import redirect_stderr, redirect_stdout
+
+    from teikan_cli import i18n
+    from teikan_cli.cli import main
+
+    out, err = _Stream("strict"), _Stream("backslashreplace")
+    code = 0
+    i18n.set_language(None)
+    try:
+        with redirect_stdout(out), redirect_stderr(err):
+            try:
+                main(list(args))
+            except SystemExit as exc:
+                code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
+    finally:
+        i18n.set_language(None)
+    return Result(code, out.text(), err.text())
+
+
+def _setup() -> None:
+    for args in (
+        ("add-client", "山田 太郎", "--employment-start", "2024-04-01", "--support-start", "2024-10-01",
+         "--certificate", "0123456789", AS_OF),
+        ("add-staff", "佐藤", "--role", "supporter", "--hours", "40", AS_OF),
+        ("log-visit", "1", "--date", "2025-06-01", "--type", "face", "--note", "初回", AS_OF),
+    ):
+        assert run_cli(*args).exit_code == 0
+
+
+def _dump(path: Path) -> str:
+    conn = sqlite3.connect(path)
+    try:
+        return "\n".join(conn.iterdump())
+    finally:
+        conn.close()
+
+
+@st.composite
+def command_lines(draw, command: str) -> list[str]:
+    positionals, options = COMMANDS[command]
+    args = [command]
+    if draw(st.integers(0, 3)) == 0:
+        args.append(draw(HOSTILE))
+    else:
+        args += draw(st.sampled_from(positionals))
+    optional = sorted(set(options) - REQUIRED.get(command, set()))
+    chosen = sorted(REQUIRED.get(command, set())) + draw(st.lists(st.sampled_from(optional), max_size=4, unique=True))
+    for option in chosen:
+        valid, repeatable = options[option]
+        if not valid:  # a flag
+            args.append(option)
+            continue
+        for _ in range(draw(st.integers(1, 3)) if repeatable else 1):
+            # mostly valid values, so that hostile text also reaches the code paths behind the checks
+            value = draw(HOSTILE) if draw(st.integers(0, 3)) == 0 else draw(st.sampled_from(valid))
+            if draw(st.booleans()):
+                args.append(f"{option}={value}")
+            else:
+                args += [option, value]
+    as_of = draw(st.sampled_from([AS_OF, AS_OF, AS_OF, None, "hostile"]))
+    if as_of == "hostile":
+        args.append(f"--as-of={draw(HOSTILE)}")
+    elif as_of:
+        args.append(as_of)
+    if draw(st.integers(0, 14)) == 0:
+        args.append(draw(st.sampled_from(["--bogus", "--db", "extra", "--format=xml"])))
+    return args
+
+
+def _check_one(args: list[str], db: Path) -> None:
+    before = _dump(db)
+    r = run_cli(*args)
+    CODES.setdefault(args[0], []).append(r.exit_code)
+    assert r.exit_code in (0, 1, 2), (args, r)
+    assert "Traceback" not in r.stderr and "Traceback" not in r.stdout, (args, r)
+    assert "internal error" not in r.stderr, (args, r)
+    after = _dump(db)
+    if r.exit_code == 2:
+        assert after == before, (args, r)
+        assert r.stdout == "", (args, r)
+        assert len(r.stderr.splitlines()) == 1 and r.stderr.startswith("Error: "), (args, r)
+    if args[0] in READ_ONLY:
+        assert after == before, (args, r)
+
+
+TRIED: dict[str, int] = {}
+CODES: dict[str, list[int]] = {}
+
+
+@pytest.mark.parametrize("command", sorted(COMMANDS))
+def test_hostile_command_lines(command, db_path):
+    _setup()
+    TRIED[command] = 0
+
+    @settings(max_examples=HOSTILE_EXAMPLES, deadline=None, database=None,
+              suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+    @given(command_lines(command))
+    def run(args):
+        TRIED[command] += 1
+        _check_one(args, db_path)
+
+    run()
+    assert TRIED[command] >= HOSTILE_EXAMPLES // 2
+    codes = CODES.get(command, [])
+    print(f"{command}: {TRIED[command]} hostile command lines, exit 0/1/2: "
+          f"{codes.count(0)}/{codes.count(1)}/{codes.count(2)}")
+
+
+# ------------------------------------------------------------------ pinned cases
+
+
+@pytest.mark.parametrize("args", [
+    ["add-client", "'; DROP TABLE clients; --", "--employment-start", "2024-04-01", "--support-start", "2024-10-01"],
+    ["log-visit", "1", "--type", "face", "--date", "2025-06-02", "--note", "n" * 10000],
+    ["log-visit", "1", "--type", "face", "--date", "2025-06-02", "--note", "行1\n行2\tタブ"],
+    ["edit-client", "1", "--note", "[bold]太字[/bold] [/]"],
+    ["add-staff", "[/]", "--role", "supporter", "--hours", "10"],
+    ["handover", "1", "--center", "[red]センター[/red]", "--note", "x" * 10000],
+])
+def test_hostile_text_is_stored_verbatim(db_path, args):
+    _setup()
+    r = run_cli(*args, AS_OF)
+    assert (r.exit_code, r.stderr) == (0, "")
+    conn = sqlite3.connect(db_path)
+    assert conn.execute("SELECT name FROM sqlite_master WHERE name = 'clients'").fetchone() == ("clients",)
+    conn.close()
+
+
+@pytest.mark.parametrize("args", [
+    ["log-visit", "1", "--type", "face", "--minutes", "99999999999999999999999"],
+    ["log-visit", "1", "--type", "face", "--minutes", "-5"],
+    ["add-staff", "高橋", "--role", "supporter", "--hours", "1e309"],
+    ["add-staff", "高橋", "--role", "supporter", "--hours", "nan"],
+    ["check", "--within", "99999999999999999999999"],
+    ["add-client", "a\x00b", "--employment-start", "2024-04-01", "--support-start", "2024-10-01"],
+    ["add-client", "x\x1b[2J", "--employment-start", "2024-04-01", "--support-start", "2024-10-01"],
+    ["add-client", "\udcff", "--employment-start", "2024-04-01", "--support-start", "2024-10-01"],
+    ["log-visit", "1", "--type", "face", "--note", "x" * 20001],
+    ["add-client", "鈴木", "--employment-start", "9" * 400, "--support-start", "2024-10-01"],
+])
+def test_hostile_values_are_refused_cleanly(db_path, args):
+    _setup()
+    before = _dump(db_path)
+    r = run_cli(*args, AS_OF)
+    assert r.exit_code == 2, r
+    assert r.stdout == "" and len(r.stderr.splitlines()) == 1 and r.stderr.startswith("Error: ")
+    assert "Traceback" not in r.stderr
+    assert _dump(db_path) == before
+
+
+def test_invalid_utf8_bytes_in_real_argv(db_path):
+    """Bytes that are not UTF-8 reach Python as lone surrogates: refused or not found, never a traceback."""
+    _setup()
+    before = _dump(db_path)
+    base = [sys.executable, "-m", "teikan_cli"]
+    cases = [
+        [b"add-client", b"\xff\xfe\xfd", b"--employment-start", b"2024-04-01", b"--support-start", b"2024-10-01"],
+        [b"log-visit", b"1", b"--type", b"face", b"--note", b"caf\xe9", AS_OF.encode()],
+        [b"show-client", b"\x83\x65\x83\x58\x83\x67"],  # "テスト" in Shift_JIS
+        [b"log-visit", b"\xe5\xb1\xb1\xe7", b"--type", b"face"],  # a cut UTF-8 sequence
+    ]
+    for args in cases:
+        r = subprocess.run(base + args, capture_output=True, env=dict(os.environ), timeout=60)
+        err = r.stderr.decode("utf-8", "replace")
+        assert r.returncode == 2, (args, err)
+        assert "Traceback" not in err and err.startswith("Error: ") and len(err.splitlines()) == 1, (args, err)
+        assert r.stdout == b""
+    assert _dump(db_path) == before
+
+
+# ------------------------------------------------------------------ rich markup is never interpreted
+
+ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]|\x1b\][^\x07]*\x07")
+
+
+class _Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def _squeeze(text: str) -> str:
+    """Terminal output without colours, box drawing or spaces (a table may fold long cells)."""
+    text = ANSI.sub("", text)
+    return "".join(ch for ch in text if not ch.isspace() and not 0x2500 <= ord(ch) <= 0x257F)
+
+
+MARKUP = st.text(alphabet=st.sampled_from(list("[]/=#bolditalcrs 山田@:")), min_size=1, max_size=16)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(name=st.one_of(MARKUP, st.sampled_from(["[bold]X[/bold]", "[/]", "[red]", "[link=x]y[/link]", "\\[bold]"])))
+def test_print_table_on_a_rich_terminal_prints_markup_literally(name, monkeypatch):
+    from teikan_cli import render
+
+    monkeypatch.delenv("NO_COLOR", raising=False)
+    out = _Terminal()
+    assert render.is_rich_terminal(out)
+    render.print_table(["id", "name"], [{"id": 1, "name": name}], title=f"#1 {name}", out=out)
+    printed = out.getvalue()
+    assert "\x1b[" in printed or "┃" in printed or "━" in printed  # really drawn by rich
+    assert _squeeze(name) in _squeeze(printed.split("\n", 1)[1])  # the cell, not only the title
+    assert _squeeze(f"#1 {name}") in _squeeze(printed)
+
+
+def test_clients_and_show_client_on_a_real_terminal_print_markup_literally(db_path):
+    """Through a pseudo-terminal, with colours on: names with markup appear character for character."""
+    import pty
+
+    for name in ("[bold]X[/bold]", "[/]"):
+        r = run_cli("add-client", name, "--employment-start", "2024-04-01", "--support-start", "2024-10-01", AS_OF)
+        assert r.exit_code == 0, r
+        assert name in r.stdout
+    assert run_cli("log-visit", "[/]", "--type", "face", "--date", "2025-06-01", "--note", "[italic]メモ[/italic]",
+               AS_OF).exit_code == 0
+    env = {k: v for k, v in os.environ.items() if k != "NO_COLOR"}
+    env.update(TERM="xterm-256color", COLUMNS="160", LINES="50", FORCE_COLOR="1")
+    for args in (["clients", AS_OF], ["show-client", "2", AS_OF], ["show-client", "1", AS_OF]):
+        primary, secondary = pty.openpty()
+        proc = subprocess.Popen([sys.executable, "-m", "teikan_cli", *args], stdin=secondary, stdout=secondary,
+                                stderr=secondary, env=env, close_fds=True)
+        os.close(secondary)
+        chunks = []
+        while True:
+            try:
+                chunk = os.read(primary, 65536)
+            except OSError:
+                break
+            if not chunk:
+                break
+            chunks.append(chunk)
+        proc.wait(timeout=60)
+        os.close(primary)
+        screen = b"".join(chunks).decode("utf-8", "replace")
+        assert proc.returncode == 0, screen
+        assert "Traceback" not in screen
+        assert "\x1b[" in screen, "expected a rich (coloured) rendering on a terminal"
+        squeezed = _squeeze(screen)
+        if args[0] == "clients":
+            assert "[bold]X[/bold]" in squeezed and "[/]" in squeezed
+        elif args[1] == "2":
+            assert "#2[/]" in squeezed and "[italic]メモ[/italic]" in squeezed
+        else:
+            assert "#1[bold]X[/bold]" in squeezed
