@@ -95,7 +95,9 @@ def _runner(argv: list[str]):
     """The Click command to run: only the module of the command given (built once per process)."""
     if "app" in globals():  # the full app was asked for (or replaced, in tests)
         return globals()["app"]
-    module = MODULE_OF.get(command_name(argv) or "")
+    name = command_name(argv) or ""
+    # `demo` runs the other commands (report, check) inside its own run: it needs them all.
+    module = None if name == "demo" else MODULE_OF.get(name)
     key = module or "*"
     if key not in _BUILT:
         _BUILT[key] = typer.main.get_command(build_app((module,) if module else None))

@@ -397,6 +397,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "input.bad_param": ("invalid value for {detail} (see --help)", "{detail} の値が正しくありません（--help を参照）"),
     "input.missing_command": ("give a command (see teikan --help)", "コマンドを指定してください（teikan --help を参照）"),
     "input.internal": ("internal error ({detail}); nothing was written", "内部エラーが発生しました（{detail}）。何も書き込んでいません"),
+    "show.concern_timeline": ("Warning signs by month", "気になる兆候（月別）"),
     # rule messages (finding text)
     "rule.face-to-face-pending": ("no face-to-face contact yet this month ({days_left} days left)",
                                   "今月の対面支援がまだありません（残り{days_left}日）"),

@@ -127,9 +127,34 @@ def report_findings(findings: list[Finding], month: Month) -> list[Finding]:
 
 
 def report_sections(caseload: Caseload, month: Month, as_of: date, staffing: Staffing,
-                    findings: list[Finding]) -> dict:
-    """Further sections of the monthly report, after SPEC §5's keys (the seam for a fee estimate). None yet."""
-    return {}
+                    findings: list[Finding], rate=None) -> dict:
+    """Sections of the monthly report after SPEC §5's keys: the base-fee estimate (issue 9).
+
+    `rate` is the `rate.RateResult` applying in the month (None when no fee table covers it).
+    """
+    from .rate import fee_estimate
+
+    billable = sum(1 for row in month_rows(caseload, month) if row["billable"])
+    return {"fee_estimate": fee_estimate(billable, rate)}
+
+
+def handover_late_clients(caseload: Caseload, month: Month, as_of: date) -> list[int]:
+    """Clients of the month whose share deadline passed (by the month's end, or `as_of`) with nothing shared
+    by then and no `not-needed` judgement: the 支援体制構築未実施減算 case (留意事項通知, 2024改定)."""
+    cutoff = min(month.last, as_of)
+    late = []
+    for client in caseload.clients:
+        if not client.active_in(month):
+            continue
+        deadline = client.share_deadline
+        if deadline >= cutoff or (client.ended_on is not None and client.ended_on <= deadline):
+            continue
+        handover = caseload.handovers.get(client.id)
+        if handover is not None and (handover.not_needed or
+                                     (handover.shared_date is not None and handover.shared_date <= deadline)):
+            continue
+        late.append(client.id)
+    return late
 
 
 def build_report(caseload: Caseload, month: Month, as_of: date, staffing: Staffing, findings: list[Finding],

@@ -326,4 +326,5 @@ def test_report_lists_handovers_due(cli):
     assert [(h["client_id"], h["state"]) for h in data["handovers"]] == [
         (2, "not-started"), (4, "consent-missing"), (3, "consented")]
     assert [(f["rule"], f["client_id"]) for f in data["findings"] if f["rule"].startswith("handover")] == [
-        ("handover-late", 2), ("handover-late", 3), ("handover-late", 4), ("handover-consent-missing", 4)]
+        ("handover-late", 2), ("handover-late", 3), ("handover-late", 4), ("handover-reduction-risk", None),
+        ("handover-consent-missing", 4)]

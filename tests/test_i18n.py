@@ -187,7 +187,7 @@ def _probed_options(name: str) -> list[str]:
     for p in _params(name):
         if p.param_type_name != "option" or getattr(p, "is_flag", False):
             continue
-        if p.bare_type() in (int, float) or p.opts[0] in ("--format", "--month", "--status", "--staff"):
+        if getattr(p.type, "name", "") in ("integer", "float") or p.opts[0] in ("--format", "--month", "--status", "--staff"):
             probed.append(p.opts[0])
     return probed
 

@@ -545,8 +545,9 @@ def test_sigkill_during_a_real_import_is_all_or_nothing(cli, db_path, tmp_path, 
     assert _integrity(db_path) == "ok"
     if proc.returncode == -signal.SIGKILL:
         assert moment != "while-committing" or wal_at_kill > 0
-        assert _count(db_path) == before
-        assert _count(db_path, "audit") == 2
+        # The kill may land after the commit record reached the WAL: then all of it is there.
+        assert _count(db_path) in (before, before + rows)
+        assert _count(db_path, "audit") in (2, 3)
     else:  # it finished first: then all of it is there
         assert proc.returncode == 0, err
         assert _count(db_path) == before + rows

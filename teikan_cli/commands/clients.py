@@ -169,7 +169,8 @@ def register(app: typer.Typer) -> None:
         if fmt == "csv":
             render.print_csv(CLIENT_COLUMNS, [client_json(found, day)], excel=excel)
             return
-        contacts = [contact_json(c) for c in store.load_contacts(client_id=found.id)]
+        loaded = store.load_contacts(client_id=found.id)
+        contacts = [contact_json(c) for c in loaded]
         plans = [{"id": p.id, "date": p.date.isoformat(), "center_cooperation": list(p.center_cooperation)}
                  for p in store.load_plans(found.id).get(found.id, ())]
         handover = store.load_handovers(found.id).get(found.id)
@@ -179,6 +180,7 @@ def register(app: typer.Typer) -> None:
             "state": handover_state(handover), "note": handover.note,
         }
         evaluation = evaluate(store, check_months(day, None), day)
+        from ..daily import concern_timeline, monthly_concerns
         findings = [f.as_json() for f in evaluation.findings if f.client_id == found.id]
         data = {"client": client_json(found, day), "contacts": contacts, "plans": plans, "handover": handover_json,
                 "findings": findings}
@@ -194,6 +196,11 @@ def register(app: typer.Typer) -> None:
         if contacts:
             echo("")
             render.print_table(CONTACT_COLUMNS[2:], contacts, title=label("section.contacts"), wareki_dates=wareki)
+        timeline = concern_timeline(monthly_concerns(loaded))
+        if timeline:
+            echo("")
+            render.print_table(["month", "concerns"], [{"month": m, "concerns": c} for m, c in timeline.items()],
+                               title=_t("show.concern_timeline"))
         if plans:
             echo("")
             render.print_table(["date", "center_cooperation"], plans, title=label("plans"), wareki_dates=wareki)

@@ -54,6 +54,13 @@ def print_report(data: dict, staffing, findings, wareki: bool) -> None:
     render.print_table(REPORT_COLUMNS, data["clients"], title=title, wareki_dates=wareki)
     billable = sum(1 for r in data["clients"] if r["billable"])
     echo(t("report.billable_total", count=billable) + f" / {len(data['clients'])}")
+    fee = data.get("fee_estimate")
+    if fee is not None:
+        if fee["units"] is None:
+            echo(t("rate.fee_estimate_none"))
+        else:
+            echo(t("rate.fee_estimate", count=fee["billable_client_months"], units=f"{fee['units_per_client_month']:,}",
+                   total=f"{fee['units']:,}", tier=fee["tier"]))
     echo("")
     render.print_pairs(staffing_pairs(staffing), title=label("section.staffing"))
     for line in staffing_advice(staffing):
@@ -83,9 +90,11 @@ def register(app: typer.Typer) -> None:
 
         Example: teikan report --month last
         """
-        from ..dates import Month
+        from ..dates import Month, fiscal_year
         from ..engine import evaluate
-        from ..reports import build_report, report_findings, report_sections
+        from ..rate import handover_reduction_findings, rate_for_month, rate_window
+        from ..reports import build_report, handover_late_clients, report_findings, report_sections
+        from ..rules import sort_findings
 
         day = resolve_as_of(as_of)
         wanted = parse_month_opt(month, day)
@@ -93,13 +102,20 @@ def register(app: typer.Typer) -> None:
         store = open_read()
         # The dated rules' findings carry the month of --as-of: only that month's report lists them.
         evaluation = evaluate(store, [wanted], day, dated=wanted == Month.of(day))
-        staffing = evaluation.staffing[wanted]
-        data = build_report(evaluation.caseload, wanted, day, staffing, evaluation.findings,
-                            report_sections(evaluation.caseload, wanted, day, staffing, evaluation.findings))
+        caseload, staffing = evaluation.caseload, evaluation.staffing[wanted]
+        late = [{"rule": "handover-late"} for _ in handover_late_clients(caseload, wanted, day)]
+        findings = sort_findings(evaluation.findings + handover_reduction_findings(late, wanted))
+        rate = None
+        if fmt == "table" and fiscal_year(wanted) >= 2024:
+            window = rate_window(fiscal_year(wanted))
+            rate = rate_for_month(store.load_clients_active_between(*window), wanted, caseload.office.rate_tier)
+        data = build_report(caseload, wanted, day, staffing, findings)
         if fmt != "table":
+            # JSON keeps exactly the keys of SPEC §5; the fee estimate is in the table and in `teikan rate`.
             emit(fmt, REPORT_COLUMNS, data["clients"], data, excel=excel)
             return
-        print_report(data, staffing, report_findings(evaluation.findings, wanted), wareki)
+        data.update(report_sections(caseload, wanted, day, staffing, findings, rate))
+        print_report(data, staffing, report_findings(findings, wanted), wareki)
 
     @app.command("check")
     def check(
