@@ -1,9 +1,238 @@
-"""Commands of this module are added by their issue (see README)."""
+"""import, export: the caseload as CSV files, in and out (SPEC §8). The decisions live in `csvio`."""
 
 from __future__ import annotations
 
+import sys
+from contextlib import contextmanager
+from typing import Iterator, Optional
+
 import typer
+
+from . import state
+from .common import as_of_option, echo, open_read, open_write, resolve_as_of
+
+KIND_HELP = "clients, contacts or staff."
 
 
 def register(app: typer.Typer) -> None:
-    """Nothing registered yet."""
+    @app.command("import")
+    def import_(
+        kind: str = typer.Argument(..., help=KIND_HELP, metavar="KIND"),
+        file: str = typer.Argument(..., help="CSV file: UTF-8 (with or without BOM) or CP932; '-' reads stdin.",
+                                   metavar="FILE"),
+        dry_run: bool = typer.Option(False, "--dry-run", help="Check every row and count what would be added; write nothing."),
+        as_of: Optional[str] = as_of_option(),
+    ) -> None:
+        """Import clients, contacts or staff from CSV: every row or none; a second import adds nothing.
+
+        Example: teikan import clients examples/clients-utf8.csv --dry-run
+        """
+        from .. import csvio
+        from ..errors import DatabaseError
+        from ..store import resolve_path
+        from ..validation import choice
+
+        day = resolve_as_of(as_of)
+        what = choice(kind, csvio.KINDS, "KIND")
+        text = csvio.decode(_read_input(file))
+        rows, problems = csvio.read_table(text, what)
+        path = resolve_path(state.db_option)
+        with _progress() as bar, _without_gc():
+            parsed, row_problems = csvio.parse_rows(what, rows, day, bar("check", len(rows)))
+            problems += row_problems
+            if not path.exists() and what == "contacts":
+                raise DatabaseError("db.missing", path=str(path))  # no clients yet: nothing to refer to
+            store = open_read() if path.exists() else None
+            version = store.data_version() if store else None
+            plan = csvio.plan_import(what, parsed, _load_existing(store, what), day)
+            _stop_on(problems + plan.problems)
+            if dry_run:
+                echo(_t("import.dry_run", kind=_t(f"kind.{what}"), added=len(plan.add), unchanged=plan.unchanged))
+                return
+            if store is None:
+                store = open_write()
+            with store.write():
+                if version is None or store.data_version() != version:
+                    # Someone wrote since the rows were checked: check them again, now under the lock.
+                    plan = csvio.plan_import(what, parsed, _load_existing(store, what), day)
+                    _stop_on(plan.problems)
+                _insert(store, plan, bar("write", len(plan.add)))
+        echo(_t("import.done", kind=_t(f"kind.{what}"), added=len(plan.add), unchanged=plan.unchanged))
+
+    @app.command("export")
+    def export(
+        kind: str = typer.Argument(..., help=KIND_HELP, metavar="KIND"),
+        output: Optional[str] = typer.Option(None, "--output", help="Write to FILE (mode 0600) instead of stdout.",
+                                             metavar="FILE"),
+        excel: bool = typer.Option(False, "--excel", help="UTF-8 with BOM, for Excel."),
+        pseudonymize: bool = typer.Option(False, "--pseudonymize",
+                                          help="Replace names, kana, employers, staff, certificate numbers and notes "
+                                               "with stable pseudonyms."),
+        as_of: Optional[str] = as_of_option(),
+    ) -> None:
+        """Export clients, contacts or staff as CSV in the import format (export → import round-trips).
+
+        Example: teikan export contacts --excel --output contacts.csv
+        """
+        from .. import csvio
+        from ..validation import choice
+
+        resolve_as_of(as_of)
+        what = choice(kind, csvio.KINDS, "KIND")
+        store = open_read()
+        hide = csvio.Pseudonyms(store.pseudonym_secret()) if pseudonymize else None
+        refs = None
+        if what == "staff":
+            records = [hide.assignment(a) if hide else a for a in store.load_assignments()]
+        else:
+            clients = [hide.client(c) if hide else c for c in store.load_clients()]  # id order: stable pseudonyms
+            records = clients
+            if what == "contacts":
+                refs = csvio.client_refs(clients)
+                records = (hide.contact(c) if hide else c for c in store.iter_contacts())
+        counted = _Counted(csvio.export_rows(what, records, refs))
+        _write(csvio.csv_chunks(counted), output, excel)
+        if output is not None:
+            echo(_t("export.done", count=counted.count - 1, kind=_t(f"kind.{what}"), path=output))
+
+
+def _read_input(file: str) -> bytes:
+    from ..errors import InputError
+
+    if file == "-":
+        return sys.stdin.buffer.read()
+    try:
+        with open(file, "rb") as handle:
+            return handle.read()
+    except OSError:
+        raise InputError("import.unreadable", path=file) from None
+
+
+def _load_existing(store, kind: str):
+    """What the rows are compared with: loaded once, a few set-based queries."""
+    from ..csvio import Existing
+
+    if store is None:
+        return Existing()
+    if kind == "clients":
+        return Existing(clients=store.load_clients())
+    if kind == "staff":
+        return Existing(assignments=store.load_assignments())
+    return Existing(clients=store.load_clients(), assignments=store.load_assignments(),
+                    contact_keys=store.load_contact_keys())
+
+
+def _insert(store, plan, progress) -> None:
+    if plan.kind == "clients":
+        store.insert_clients_bulk(plan.add)
+    elif plan.kind == "staff":
+        store.insert_assignments_bulk(plan.add)
+    else:
+        store.insert_contacts_bulk(plan.add, progress)
+
+
+def _stop_on(problems) -> None:
+    """Every bad row, in file order, then exit 2 (cli.main prints them): nothing has been written."""
+    from ..errors import RowErrors
+
+    if problems:
+        ordered = sorted(problems, key=lambda p: p.line)
+        raise RowErrors([(p.line, p.column, _without_column(p.error.message(), p.column)) for p in ordered])
+
+
+def _without_column(message: str, column: str) -> str:
+    """`line 3: minutes: not a number` rather than `line 3: minutes: minutes: not a number`."""
+    return message[len(column) + 2:] if message.startswith(f"{column}: ") else message
+
+
+@contextmanager
+def _progress() -> Iterator:
+    """`bar(step, total)` → a callback advancing a rich progress bar on stderr, only when stderr is a terminal."""
+    try:
+        interactive = sys.stderr.isatty()
+    except (AttributeError, ValueError):
+        interactive = False
+    if not interactive:
+        yield lambda step, total: None
+        return
+    from rich.console import Console
+    from rich.progress import Progress
+
+    with Progress(console=Console(stderr=True), transient=True) as progress:
+        def bar(step: str, total: int):
+            task = progress.add_task(step, total=total or 1)
+            return lambda n: progress.advance(task, n)
+
+        yield bar
+
+
+@contextmanager
+def _without_gc() -> Iterator[None]:
+    """A million rows are a million new containers and no reference cycles: the cyclic garbage collector
+    would re-scan them over and over (a third of the import time) for nothing."""
+    import gc
+
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+class _Counted:
+    """Counts the rows going by (the header included)."""
+
+    def __init__(self, rows) -> None:
+        self.rows = rows
+        self.count = 0
+
+    def __iter__(self):
+        for row in self.rows:
+            self.count += 1
+            yield row
+
+
+def _write(chunks, output: str | None, excel: bool) -> None:
+    """stdout, or FILE written whole (a 0600 temporary file renamed over it); `excel` adds the BOM."""
+    import os
+    from pathlib import Path
+
+    from ..errors import InputError
+
+    prefix = "\ufeff" if excel else ""
+    if output is None:
+        buffer = getattr(sys.stdout, "buffer", None)
+        sys.stdout.flush()
+        for chunk in chunks:
+            text, prefix = prefix + chunk, ""
+            if buffer is not None:
+                buffer.write(text.encode("utf-8"))
+            else:
+                sys.stdout.write(text)
+        (buffer or sys.stdout).flush()
+        return
+    path = Path(output).expanduser()
+    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "wb") as handle:
+            for chunk in chunks:
+                handle.write((prefix + chunk).encode("utf-8"))
+                prefix = ""
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(temporary, path)
+    except OSError:
+        try:
+            os.unlink(temporary)
+        except OSError:
+            pass
+        raise InputError("output.cannot_write", path=output) from None
+
+
+def _t(key: str, **params) -> str:
+    from ..i18n import t
+
+    return t(key, **params)

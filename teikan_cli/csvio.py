@@ -1,0 +1,775 @@
+"""CSV import and export (SPEC §8), pure: decoding, headers, rows → checked records, what to add, export rows.
+
+No sqlite, Typer or rich here: the command reads the file and the store, this module decides.
+
+Import runs in two steps. `parse_rows` turns each line into typed values with the checks of the commands
+(`validation.py`: dates in every SPEC §2 form, enumerations, certificate format, eligibility, service dates);
+it needs no database. `plan_import` then compares the rows with what the database holds (`Existing`): client
+references, known staff, duplicates and the natural keys below. Every problem of every row is collected as a
+`Problem(line, column, error)`; line numbers are those of the file (the header is line 1).
+
+Natural keys (what makes a row "already there", so that importing a file twice adds nothing):
+
+- clients: the certificate number (受給者証番号); without one, (name, employment_start, support_start).
+  Two rows of a file with the same key are an error.
+- staff: (name, role, from, until). Two rows of a file with the same key are an error.
+- contacts: every column. Contacts have no identity of their own: n identical rows in a file stand for n
+  identical contacts (two phone calls on one day), so a row is added only while the file has more copies
+  of it than the database.
+
+A row equal to the record with its key is skipped. A row whose key matches a record with other values is
+a conflict, reported like any bad row: an import never overwrites a record (change it with `edit-client`).
+
+Pseudonyms (`export --pseudonymize`): HMAC-SHA-256 of each value under a random secret kept in the database
+(table `secrets`). The same value gets the same pseudonym in every export of one database, so files stay
+consistent (a contact's client and staff still match); without the secret, which never leaves the file,
+a pseudonym cannot be turned back into the value. Certificate numbers become other ten-digit numbers.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import hmac
+import io
+import unicodedata
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field, replace
+from dataclasses import fields as dataclass_fields
+from datetime import date
+from typing import Callable, Iterable, Iterator, NamedTuple
+
+from .dates import parse_date
+from .errors import InputError, TeikanError
+from .models import (
+    CENTER_REASONS,
+    CONCERNS,
+    CONTACT_TYPES,
+    DISABILITIES,
+    END_REASONS,
+    PLACES,
+    PRIOR_SERVICES,
+    ROLES,
+    Assignment,
+    Client,
+    Contact,
+)
+from .validation import (
+    MAX_TEXT,
+    check_assignment,
+    check_contact,
+    choice,
+    choices,
+    clean_text,
+    client_from_text,
+    hours,
+    minutes,
+    ten_digits,
+)
+
+KINDS = ("clients", "contacts", "staff")
+
+HEADERS: dict[str, tuple[str, ...]] = {
+    "clients": ("name", "kana", "employer", "certificate", "grant_until", "staff", "disabilities", "prior_service",
+                "employment_start", "interim_support_end", "employment_end", "support_start", "ended_on",
+                "end_reason", "note"),
+    "contacts": ("client", "date", "types", "staff", "minutes", "place", "concerns", "center_reason", "note"),
+    "staff": ("name", "role", "hours", "from", "until", "reduced_hours"),
+}
+REQUIRED: dict[str, tuple[str, ...]] = {
+    "clients": ("name", "employment_start", "support_start"),
+    "contacts": ("client", "date", "types"),
+    "staff": ("name", "role", "hours"),
+}
+
+TRUE_WORDS = frozenset({"true", "yes", "y", "1", "on", "はい", "○", "〇", "✓"})
+FALSE_WORDS = frozenset({"", "false", "no", "n", "0", "off", "いいえ", "×", "-"})
+
+Progress = Callable[[int], None]
+
+
+class Problem(NamedTuple):
+    """One problem of one row: the line in the file, the column, the error (localised at the edge)."""
+
+    line: int
+    column: str
+    error: TeikanError
+
+
+# ------------------------------------------------------------------ decoding and the table
+
+
+def decode(data: bytes) -> str:
+    """UTF-8 (with or without BOM) or CP932, the Shift_JIS that Japanese Excel writes, detected.
+
+    UTF-8 is tried first: a CP932 file with Japanese text is practically never valid UTF-8, and a file of
+    ASCII only reads the same either way.
+    """
+    if data.startswith(b"\xef\xbb\xbf"):
+        try:
+            return data[3:].decode("utf-8")
+        except UnicodeDecodeError:
+            raise InputError("import.bad_encoding") from None
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")) or b"\x00" in data:
+        raise InputError("import.bad_encoding")  # UTF-16 ("Unicode text") or not text at all
+    for encoding in ("utf-8", "cp932"):
+        try:
+            text = data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+        if encoding == "cp932" and any(ch in text for ch in _NOT_EXCEL_CP932):
+            break
+        return text
+    raise InputError("import.bad_encoding")
+
+
+# Bytes Python's cp932 codec maps but Excel never writes (0x80, 0xA0, 0xFD–0xFF): a sign of another encoding.
+_NOT_EXCEL_CP932 = ("\x80", "\uf8f0", "\uf8f1", "\uf8f2", "\uf8f3")
+
+
+def _header_name(cell: str) -> str:
+    return unicodedata.normalize("NFKC", cell).strip().lower()
+
+
+def read_table(text: str, kind: str) -> tuple[list[tuple[int, list[str]]], list[Problem]]:
+    """Rows of the file as (line, cells in the SPEC §8 column order); header problems stop the reading.
+
+    Columns may come in any order; unknown or repeated columns and missing required ones are errors;
+    missing optional columns read as empty. Rows whose cells are all blank are skipped. Cells keep their
+    surrounding spaces: the checks trim them (one string operation per distinct value, not per cell).
+    """
+    expected = HEADERS[kind]
+    reader = csv.reader(io.StringIO(text, newline=""))
+    problems: list[Problem] = []
+    header: list[str] | None = None
+    rows: list[tuple[int, list[str]]] = []
+    previous = 0
+    try:
+        for cells in reader:
+            line, previous = previous + 1, reader.line_num
+            if header is None:
+                if not "".join(cells).strip():
+                    continue
+                header = [_header_name(c) for c in cells]
+                problems.extend(_header_problems(header, kind, line))
+                if problems:
+                    return [], problems
+                width = len(header)
+                same = header == list(expected)
+                positions = [header.index(column) if column in header else None for column in expected]
+                unnamed = [index for index, name in enumerate(header) if not name]
+                named = width - len(unnamed)
+                continue
+            if not "".join(cells).strip():
+                continue
+            if (len(cells) > width and "".join(cells[width:]).strip()) or (
+                    unnamed and "".join(cells[i] for i in unnamed if i < len(cells)).strip()):
+                problems.append(Problem(line, "-", InputError("import.too_many_values", count=len(cells),
+                                                              columns=named)))
+                continue
+            if same and len(cells) == width:
+                rows.append((line, cells))
+            else:
+                rows.append((line, [cells[i] if i is not None and i < len(cells) else "" for i in positions]))
+    except csv.Error:
+        problems.append(Problem(previous + 1, "-", InputError("import.bad_csv")))
+    if header is None:
+        problems.append(Problem(1, "-", InputError("import.empty", expected=",".join(expected))))
+    return rows, problems
+
+
+def _header_problems(header: list[str], kind: str, line: int) -> list[Problem]:
+    expected = HEADERS[kind]
+    problems = []
+    seen: set[str] = set()
+    for name in header:
+        if not name:
+            continue
+        if name not in expected:
+            problems.append(Problem(line, name, InputError("import.unknown_column", column=name, kind=kind,
+                                                           expected=",".join(expected))))
+        elif name in seen:
+            problems.append(Problem(line, name, InputError("import.duplicate_column", column=name)))
+        seen.add(name)
+    for name in REQUIRED[kind]:
+        if name not in seen:
+            problems.append(Problem(line, name, InputError("import.missing_column", column=name)))
+    return problems
+
+
+# ------------------------------------------------------------------ rows → typed values
+
+
+class ContactRow(NamedTuple):
+    """A contact line whose values are checked on their own; its client is resolved by `plan_import`."""
+
+    line: int
+    client: str
+    date: date
+    types: tuple[str, ...]
+    staff: str | None
+    minutes: int | None
+    place: str | None
+    concerns: tuple[str, ...]
+    center_reason: str | None
+    note: str | None
+
+
+def parse_rows(kind: str, rows: list[tuple[int, list[str]]], as_of: date,
+               progress: Progress | None = None) -> tuple[list, list[Problem]]:
+    """Each row checked on its own (no database): `(line, Client)`, `ContactRow` or `(line, Assignment)`."""
+    parser = {"clients": _ClientParser, "contacts": _ContactParser, "staff": _StaffParser}[kind](as_of)
+    parsed, problems = [], []
+    for count, (line, cells) in enumerate(rows, 1):
+        record, row_problems = parser.parse(line, cells)
+        if row_problems:
+            problems.extend(row_problems)
+        else:
+            parsed.append(record)
+        if progress is not None and count % 20000 == 0:
+            progress(20000)
+    if progress is not None:
+        progress(len(rows) % 20000)
+    return parsed, problems
+
+
+class _Fields:
+    """Runs one checker per column and keeps every column's problem, not only the first."""
+
+    def __init__(self, line: int) -> None:
+        self.line = line
+        self.problems: list[Problem] = []
+
+    def get(self, column: str, check: Callable, value: str):
+        try:
+            return check(value)
+        except TeikanError as exc:
+            self.problems.append(Problem(self.line, column, exc))
+            return None
+
+
+def _required(column: str, check: Callable) -> Callable:
+    def checked(value: str):
+        if not value:
+            raise InputError("input.required", field=column)
+        return check(value)
+
+    return checked
+
+
+def _optional(check: Callable) -> Callable:
+    return lambda value: check(value) if value else None
+
+
+def _list_text(value: str) -> str:
+    """`face＋employer` and `face + employer` read as `face+employer`."""
+    return unicodedata.normalize("NFKC", value)
+
+
+def _bool(column: str) -> Callable:
+    def checked(value: str) -> bool:
+        text = unicodedata.normalize("NFKC", value).strip().lower()
+        if text in TRUE_WORDS:
+            return True
+        if text in FALSE_WORDS:
+            return False
+        raise InputError("import.bad_bool", field=column, value=value)
+
+    return checked
+
+
+class _Memo(dict):
+    """Dates, types and staff names repeat on most lines of a large file: each text is checked once.
+
+    `memo[text]` is the checked value (a C-level dict hit after the first time); failures are not kept.
+    """
+
+    def __init__(self, check: Callable) -> None:
+        super().__init__()
+        self.check = check
+
+    def __missing__(self, value: str):
+        result = self[value] = self.check(value.strip())
+        return result
+
+    def __call__(self, value: str):
+        return self[value]
+
+
+def _cached(check: Callable) -> _Memo:
+    return _Memo(check)
+
+
+def _short_text(column: str) -> Callable:
+    return lambda value: clean_text(value, column, limit=200)
+
+
+def _note(value: str) -> str | None:
+    value = value.strip()
+    if value.isprintable() and "\ufffd" not in value and len(value) <= MAX_TEXT:
+        return value or None  # the fast path of clean_text: nothing to refuse in printable text
+    return clean_text(value, "note")
+
+
+class _ClientParser:
+    """Each column with the checks of add-client, then the record with `client_from_text` (cross-field)."""
+
+    def __init__(self, as_of: date) -> None:
+        self.as_of = as_of
+        day = _optional(lambda v: parse_date(v, as_of))
+        self.checks: dict[str, Callable] = {
+            "name": lambda v: clean_text(v, "name", required=True, limit=200),
+            "kana": _short_text("kana"), "employer": _short_text("employer"), "staff": _short_text("staff"),
+            "note": _note,
+            "certificate": lambda v: ten_digits(v, "certificate"),
+            "disabilities": lambda v: choices([_list_text(v)], DISABILITIES, "disabilities"),
+            "prior_service": _optional(lambda v: choice(v, PRIOR_SERVICES, "prior_service")),
+            "end_reason": _optional(lambda v: choice(v, END_REASONS, "end_reason")),
+            "employment_start": _required("employment_start", day), "support_start": _required("support_start", day),
+            "grant_until": day, "interim_support_end": day, "employment_end": day, "ended_on": day,
+        }
+
+    def parse(self, line: int, cells: list[str]):
+        values = {column: cell.strip() for column, cell in zip(HEADERS["clients"], cells)}
+        fields = _Fields(line)
+        for column, check in self.checks.items():
+            fields.get(column, check, values[column])
+        if fields.problems:
+            return None, fields.problems
+        raw = {column: values[column] for column in HEADERS["clients"]}
+        raw["disabilities"] = [_list_text(raw["disabilities"])]
+        try:
+            return (line, client_from_text(raw, self.as_of)), []
+        except TeikanError as exc:
+            return None, [Problem(line, self._column(exc, values), exc)]
+
+    def _column(self, exc: TeikanError, values: dict[str, str]) -> str:
+        if exc.key == "date.future":
+            ended = values["ended_on"]
+            if ended and parse_date(ended, self.as_of).isoformat() == exc.params.get("value"):
+                return "ended_on"
+            return "employment_end"
+        return _client_column(exc)
+
+
+def _client_column(exc: TeikanError) -> str:
+    """The column a cross-field client check is about."""
+    columns = {
+        "client.before_eligible": "support_start", "client.interim_before_employment": "interim_support_end",
+        "client.employment_end_before_start": "employment_end", "client.end_before_start": "ended_on",
+        "client.end_after_period": "ended_on",
+    }
+    if exc.key in columns:
+        return columns[exc.key]
+    if exc.key == "input.required":
+        return str(exc.params.get("field", "-")).replace("-", "_")
+    return "-"
+
+
+class _ContactParser:
+    """A million lines: each column's checker is a `_Memo` (trimmed, checked once per distinct text)."""
+
+    def __init__(self, as_of: date) -> None:
+        self.checks: dict[str, Callable] = {
+            "client": _cached(_required("client", lambda v: clean_text(v, "client", limit=200))),
+            "date": _cached(_required("date", lambda v: parse_date(v, as_of))),
+            "types": _cached(_required("types", lambda v: choices([_list_text(v)], CONTACT_TYPES, "types"))),
+            "staff": _cached(_short_text("staff")),
+            "minutes": _cached(minutes),
+            "place": _cached(_optional(lambda v: choice(v, PLACES, "place"))),
+            "concerns": _cached(lambda v: choices([_list_text(v)], CONCERNS, "concerns")),
+            "center_reason": _cached(_optional(lambda v: choice(v, CENTER_REASONS, "center_reason"))),
+            "note": _note,
+        }
+        self.fast = tuple(self.checks.values())
+
+    def parse(self, line: int, cells: list[str]):
+        client, day, types, staff, minutes_, place, concerns, reason, note = self.fast
+        try:  # the common case, a good row: dictionary hits, no bookkeeping per column
+            row = ContactRow(line, client[cells[0]], day[cells[1]], types[cells[2]], staff[cells[3]],
+                             minutes_[cells[4]], place[cells[5]], concerns[cells[6]], reason[cells[7]], note(cells[8]))
+        except TeikanError:
+            row = None
+        if row is not None and row.types:
+            return row, []
+        fields = _Fields(line)
+        got = [fields.get(column, check, cell) for (column, check), cell in zip(self.checks.items(), cells)]
+        if fields.problems:
+            return None, fields.problems
+        if not got[2]:
+            return None, [Problem(line, "types", InputError("input.required", field="types"))]
+        return ContactRow(line, *got), []
+
+
+class _StaffParser:
+    def __init__(self, as_of: date) -> None:
+        day = _optional(lambda v: parse_date(v, as_of))
+        self.checks: dict[str, Callable] = {
+            "name": lambda v: clean_text(v, "name", required=True, limit=200),
+            "role": _required("role", lambda v: choice(v, ROLES, "role")),
+            "hours": _required("hours", lambda v: hours(v, "hours")),
+            "from": day, "until": day, "reduced_hours": _bool("reduced_hours"),
+        }
+
+    def parse(self, line: int, cells: list[str]):
+        values = {column: cell.strip() for column, cell in zip(HEADERS["staff"], cells)}
+        fields = _Fields(line)
+        got = {column: fields.get(column, check, values[column]) for column, check in self.checks.items()}
+        if fields.problems:
+            return None, fields.problems
+        try:
+            assignment = check_assignment(Assignment(
+                id=0, name=got["name"], role=got["role"], hours=got["hours"], from_date=got["from"],
+                until_date=got["until"], reduced_hours=got["reduced_hours"]))
+        except TeikanError as exc:
+            return None, [Problem(line, "until", exc)]
+        return (line, assignment), []
+
+
+# ------------------------------------------------------------------ rows against the database
+
+
+@dataclass
+class Existing:
+    """What the database holds, loaded once (no per-row queries)."""
+
+    clients: list[Client] = field(default_factory=list)
+    assignments: list[Assignment] = field(default_factory=list)
+    contact_keys: Counter = field(default_factory=Counter)  # contact_key(...) → how many
+
+    @property
+    def staff_names(self) -> set[str]:
+        return {a.name for a in self.assignments}
+
+
+@dataclass
+class ImportPlan:
+    kind: str
+    add: list = field(default_factory=list)  # Client / Contact / Assignment records to insert (ids 0)
+    unchanged: int = 0
+    problems: list[Problem] = field(default_factory=list)
+
+
+def plan_import(kind: str, parsed: list, existing: Existing, as_of: date) -> ImportPlan:
+    """What the file adds to the database, or the rows that stop it."""
+    if kind == "clients":
+        return _plan_clients(parsed, existing)
+    if kind == "contacts":
+        return _plan_contacts(parsed, existing, as_of)
+    return _plan_staff(parsed, existing)
+
+
+def client_cells(client: Client) -> dict[str, str]:
+    """A client as the cells of its CSV row (also what "equal" means for an import)."""
+    return {
+        "name": client.name, "kana": _text(client.kana), "employer": _text(client.employer),
+        "certificate": _text(client.certificate), "grant_until": _iso(client.grant_until),
+        "staff": _text(client.staff), "disabilities": "+".join(client.disabilities),
+        "prior_service": _text(client.prior_service), "employment_start": client.employment_start.isoformat(),
+        "interim_support_end": _iso(client.interim_support_end), "employment_end": _iso(client.employment_end),
+        "support_start": client.support_start.isoformat(), "ended_on": _iso(client.ended_on),
+        "end_reason": _text(client.end_reason), "note": _text(client.note),
+    }
+
+
+def staff_cells(assignment: Assignment) -> dict[str, str]:
+    return {
+        "name": assignment.name, "role": assignment.role, "hours": format_hours(assignment.hours),
+        "from": _iso(assignment.from_date), "until": _iso(assignment.until_date),
+        "reduced_hours": "true" if assignment.reduced_hours else "false",
+    }
+
+
+def contact_key(contact: Contact) -> tuple:
+    """Every value of a contact: the natural key of contacts (types and concerns in canonical order)."""
+    return (contact.client_id, contact.date.isoformat(), "+".join(contact.types), contact.staff, contact.minutes,
+            contact.place, "+".join(contact.concerns), contact.center_reason, contact.note)
+
+
+def _differences(new: dict[str, str], old: dict[str, str]) -> str:
+    return ", ".join(column for column in new if new[column] != old[column])
+
+
+def _client_key(client: Client) -> tuple:
+    return (client.name, client.employment_start, client.support_start)
+
+
+def _plan_clients(parsed: list[tuple[int, Client]], existing: Existing) -> ImportPlan:
+    plan = ImportPlan("clients")
+    by_certificate = {c.certificate: c for c in existing.clients if c.certificate}
+    by_key: dict[tuple, list[Client]] = defaultdict(list)
+    for c in existing.clients:
+        by_key[_client_key(c)].append(c)
+    seen_certificate: dict[str, int] = {}
+    seen_key: dict[tuple, int] = {}
+    for line, client in parsed:
+        cells = client_cells(client)
+        if client.certificate:
+            if client.certificate in seen_certificate:
+                plan.problems.append(Problem(line, "certificate", InputError(
+                    "import.duplicate_row", value=client.certificate, other=seen_certificate[client.certificate])))
+                continue
+            seen_certificate[client.certificate] = line
+            old = by_certificate.get(client.certificate)
+            if old is None:
+                # Recorded earlier without a certificate: the same person, not a new one.
+                old = next((c for c in by_key.get(_client_key(client), ()) if not c.certificate), None)
+            column = "certificate"
+            candidates = [old] if old is not None else []
+        else:
+            key = _client_key(client)
+            if key in seen_key:
+                plan.problems.append(Problem(line, "name", InputError(
+                    "import.duplicate_row", value=f"{client.name} {client.support_start.isoformat()}",
+                    other=seen_key[key])))
+                continue
+            seen_key[key] = line
+            column = "name"
+            candidates = by_key.get(key, [])
+        if not candidates:
+            plan.add.append(client)
+        elif any(client_cells(c) == cells for c in candidates):
+            plan.unchanged += 1
+        else:
+            old = candidates[0]
+            plan.problems.append(Problem(line, column, InputError(
+                "import.conflict", record=f"#{old.id}", columns=_differences(cells, client_cells(old)))))
+    return plan
+
+
+def _plan_staff(parsed: list[tuple[int, Assignment]], existing: Existing) -> ImportPlan:
+    plan = ImportPlan("staff")
+    by_key: dict[tuple, list[Assignment]] = defaultdict(list)
+    for a in existing.assignments:
+        by_key[_staff_key(a)].append(a)
+    seen: dict[tuple, int] = {}
+    for line, assignment in parsed:
+        key = _staff_key(assignment)
+        if key in seen:
+            plan.problems.append(Problem(line, "name", InputError(
+                "import.duplicate_row", value=f"{assignment.name} {assignment.role}", other=seen[key])))
+            continue
+        seen[key] = line
+        cells = staff_cells(assignment)
+        candidates = by_key.get(key, [])
+        if not candidates:
+            plan.add.append(assignment)
+        elif any(staff_cells(a) == cells for a in candidates):
+            plan.unchanged += 1
+        else:
+            plan.problems.append(Problem(line, "name", InputError(
+                "import.conflict", record=f"#{candidates[0].id}",
+                columns=_differences(cells, staff_cells(candidates[0])))))
+    return plan
+
+
+def _staff_key(a: Assignment) -> tuple:
+    return (a.name, a.role, a.from_date, a.until_date)
+
+
+_CONTACT_COLUMNS = {
+    "input.required": "types", "date.future": "date", "contact.outside_service": "date", "staff.unknown": "staff",
+    "contact.center_reason_required": "center_reason", "contact.reason_without_center": "center_reason",
+}
+
+
+def _plan_contacts(parsed: list[ContactRow], existing: Existing, as_of: date) -> ImportPlan:
+    plan = ImportPlan("contacts")
+    resolve = ClientResolver(existing.clients)
+    staff_names = existing.staff_names
+    have_contacts = {key[0] for key in existing.contact_keys}  # clients whose rows may be there already
+    in_file: Counter = Counter()
+    add = plan.add.append
+    for row in parsed:
+        try:
+            client = resolve(row.client)
+        except TeikanError as exc:
+            plan.problems.append(Problem(row.line, "client", exc))
+            continue
+        contact = _new_contact(client.id, row)
+        try:
+            check_contact(contact, client, as_of, staff_names)
+        except TeikanError as exc:
+            plan.problems.append(Problem(row.line, _CONTACT_COLUMNS.get(exc.key, "-"), exc))
+            continue
+        if client.id not in have_contacts:
+            add(contact)
+            continue
+        key = contact_key(contact)
+        in_file[key] += 1
+        if in_file[key] > existing.contact_keys.get(key, 0):
+            add(contact)
+        else:
+            plan.unchanged += 1
+    return plan
+
+
+_CONTACT_FIELDS = ("id", "client_id", "date", "types", "staff", "minutes", "place", "concerns", "center_reason", "note")
+assert tuple(f.name for f in dataclass_fields(Contact)) == _CONTACT_FIELDS and not hasattr(Contact, "__post_init__")
+
+
+def _new_contact(client_id: int, row: ContactRow) -> Contact:
+    """`Contact(...)` for a checked row, made the way `dataclasses.replace` cannot: a frozen dataclass's
+    `__init__` sets each field through `object.__setattr__` (5 µs a contact, 5 s a million); every field is
+    given here, so filling the instance dictionary directly builds the same, equal object."""
+    contact = object.__new__(Contact)
+    contact.__dict__.update(id=0, client_id=client_id, date=row.date, types=row.types, staff=row.staff,
+                            minutes=row.minutes, place=row.place, concerns=row.concerns,
+                            center_reason=row.center_reason, note=row.note)
+    return contact
+
+
+class ClientResolver:
+    """CLIENT = id, certificate number or exact name, as `Store.find_client`, from maps built once.
+
+    Ten digits are a certificate number only; `12` and `#12` are ids; otherwise the exact name.
+    """
+
+    def __init__(self, clients: Iterable[Client]) -> None:
+        self.by_id: dict[int, Client] = {}
+        self.by_certificate: dict[str, Client] = {}
+        self.by_name: dict[str, list[Client]] = defaultdict(list)
+        for c in clients:
+            self.by_id[c.id] = c
+            if c.certificate:
+                self.by_certificate[c.certificate] = c
+            self.by_name[c.name].append(c)
+        self.cache: dict[str, Client] = {}
+
+    def __call__(self, ref: str) -> Client:
+        found = self.cache.get(ref)
+        if found is None:
+            found = self.cache[ref] = self._find(ref)
+        return found
+
+    def _find(self, ref: str) -> Client:
+        from .errors import NotFoundError
+
+        text = unicodedata.normalize("NFKC", ref).strip()
+        number = text[1:].strip() if text.startswith("#") else text
+        if number.isascii() and number.isdigit():
+            if len(number) == 10 and not text.startswith("#"):
+                found = self.by_certificate.get(number)
+            else:
+                found = self.by_id.get(int(number)) if len(number) <= 18 else None
+            if found is not None:
+                return found
+        named = {c.id: c for c in self.by_name.get(ref.strip(), []) + self.by_name.get(text, [])}
+        if len(named) == 1:
+            return next(iter(named.values()))
+        if len(named) > 1:
+            raise InputError("client.ambiguous", ref=ref, ids=", ".join(f"#{i}" for i in sorted(named)))
+        raise NotFoundError("client.unknown", ref=ref)
+
+
+# ------------------------------------------------------------------ export
+
+
+def client_refs(clients: Iterable[Client]) -> dict[int, str]:
+    """How a contacts file names each client: the certificate number; else the name when it is unique and
+    cannot be read as an id or a certificate number; else the id."""
+    clients = list(clients)
+    names = Counter(c.name for c in clients)
+    refs = {}
+    for c in clients:
+        plain = unicodedata.normalize("NFKC", c.name).strip().lstrip("#").strip()
+        if c.certificate:
+            refs[c.id] = c.certificate
+        elif names[c.name] == 1 and not (plain.isascii() and plain.isdigit()) and c.name == c.name.strip():
+            refs[c.id] = c.name
+        else:
+            refs[c.id] = str(c.id)
+    return refs
+
+
+def export_rows(kind: str, records: Iterable, refs: dict[int, str] | None = None) -> Iterator[list[str]]:
+    """The header, then one row per record, as lists of cells in SPEC §8 order."""
+    header = HEADERS[kind]
+    yield list(header)
+    if kind == "clients":
+        for client in records:
+            cells = client_cells(client)
+            yield [cells[c] for c in header]
+    elif kind == "staff":
+        for assignment in records:
+            cells = staff_cells(assignment)
+            yield [cells[c] for c in header]
+    else:
+        refs = refs or {}
+        for c in records:
+            yield [refs.get(c.client_id, str(c.client_id)), c.date.isoformat(), "+".join(c.types), _text(c.staff),
+                   "" if c.minutes is None else str(c.minutes), _text(c.place), "+".join(c.concerns),
+                   _text(c.center_reason), _text(c.note)]
+
+
+def csv_chunks(rows: Iterable[list[str]], size: int = 5000) -> Iterator[str]:
+    """CSV text in pieces (CRLF line ends, as Excel writes them), for files of any size."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    for count, row in enumerate(rows, 1):
+        writer.writerow(row)
+        if count % size == 0:
+            yield buffer.getvalue()
+            buffer.seek(0)
+            buffer.truncate()
+    yield buffer.getvalue()
+
+
+class Pseudonyms:
+    """Stable, one-way replacements for the values that identify a person (see the module docstring)."""
+
+    PREFIX = {"name": "P-", "kana": "K-", "employer": "E-", "staff": "S-", "note": "N-"}
+
+    def __init__(self, secret: bytes) -> None:
+        self.secret = secret
+        self.certificates: dict[str, str] = {}
+        self._taken: set[str] = set()
+
+    def _digest(self, kind: str, value: str) -> str:
+        return hmac.new(self.secret, f"{kind}\x00{value}".encode("utf-8"), hashlib.sha256).hexdigest()
+
+    def text(self, kind: str, value: str | None) -> str | None:
+        if value is None:
+            return None
+        return self.PREFIX[kind] + self._digest(kind, value)[:12]
+
+    def certificate(self, value: str | None) -> str | None:
+        """Ten digits again (so the file imports), distinct for distinct numbers."""
+        if value is None:
+            return None
+        if value not in self.certificates:
+            attempt = 0
+            while True:
+                digest = self._digest("certificate", value if attempt == 0 else f"{value}\x00{attempt}")
+                candidate = f"{int(digest, 16) % 10**10:010d}"
+                if candidate not in self._taken:
+                    break
+                attempt += 1
+            self._taken.add(candidate)
+            self.certificates[value] = candidate
+        return self.certificates[value]
+
+    def client(self, c: Client) -> Client:
+        return replace(c, name=self.text("name", c.name), kana=self.text("kana", c.kana),
+                       employer=self.text("employer", c.employer), certificate=self.certificate(c.certificate),
+                       staff=self.text("staff", c.staff), note=self.text("note", c.note))
+
+    def contact(self, c: Contact) -> Contact:
+        return replace(c, staff=self.text("staff", c.staff), note=self.text("note", c.note))
+
+    def assignment(self, a: Assignment) -> Assignment:
+        return replace(a, name=self.text("staff", a.name))
+
+
+def format_hours(value: float) -> str:
+    """40.0 → `40`, 37.5 → `37.5`; the shortest text that reads back as the same number."""
+    text = repr(float(value))
+    return text[:-2] if text.endswith(".0") else text
+
+
+def _text(value) -> str:
+    return "" if value is None else str(value)
+
+
+def _iso(day: date | None) -> str:
+    return day.isoformat() if day else ""
