@@ -211,8 +211,19 @@ def wareki(day: date | None) -> str:
 
 def add_months(day: date, months: int) -> date:
     """The 応当日 `months` later (or earlier), clamped to the last day of a shorter month."""
-    target = Month.of(day).shift(months)
-    return date(target.year, target.month, min(day.day, target.days))
+    year, month = _shift(day.year, day.month, months)
+    return date(year, month, min(day.day, _days_in(year, month)))
+
+
+def _shift(year: int, month: int, months: int) -> tuple[int, int]:
+    index = year * 12 + month - 1 + months
+    return index // 12, index % 12 + 1
+
+
+def _days_in(year: int, month: int) -> int:
+    if month == 2:
+        return 29 if calendar.isleap(year) else 28
+    return 30 if month in (4, 6, 9, 11) else 31
 
 
 def period_end(first_day: date, months: int) -> date:
@@ -220,10 +231,14 @@ def period_end(first_day: date, months: int) -> date:
 
     The day before the 応当日; when the last month has no 応当日, that month's last day.
     """
-    target = Month.of(first_day).shift(months)
-    if first_day.day > target.days:
-        return target.last
-    return date(target.year, target.month, first_day.day) - timedelta(days=1)
+    year, month = _shift(first_day.year, first_day.month, months)
+    last = _days_in(year, month)
+    if first_day.day > last:
+        return date(year, month, last)
+    return date(year, month, first_day.day) - _ONE_DAY
+
+
+_ONE_DAY = timedelta(days=1)
 
 
 def eligible_from(employment_start: date, interim_support_end: date | None = None) -> date:

@@ -117,7 +117,7 @@ def save_demo_office(store, office: DemoOffice, advance: Callable[[int], None] =
     for item in office.clients:
         client_id = store.insert_client(item.client)
         for plan in item.plans:
-            store.insert_plan(replace(plan, client_id=client_id))
+            store.insert_plan(plan._replace(client_id=client_id))
         for contact in item.contacts:
             store.insert_contact(replace(contact, client_id=client_id))
         for month, shared_on in item.reports_shared:

@@ -398,6 +398,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "input.missing_command": ("give a command (see teikan --help)", "コマンドを指定してください（teikan --help を参照）"),
     "input.internal": ("internal error ({detail}); nothing was written", "内部エラーが発生しました（{detail}）。何も書き込んでいません"),
     "show.concern_timeline": ("Warning signs by month", "気になる兆候（月別）"),
+    "doctor.kinds_ok": ("contact types and their index bits agree", "支援内容と索引用の値は一致しています"),
+    "doctor.kinds_bad": ("{count} contact(s) whose index bits disagree with their types (restore a backup or re-import)",
+                         "{count} 件の支援記録で支援内容と索引用の値が一致しません（バックアップからの復元か再取り込みを）"),
     # rule messages (finding text)
     "rule.face-to-face-pending": ("no face-to-face contact yet this month ({days_left} days left)",
                                   "今月の対面支援がまだありません（残り{days_left}日）"),

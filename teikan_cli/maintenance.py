@@ -146,7 +146,7 @@ def permission_checks(path: str, file_mode: int, folder: str, folder_mode: int,
 
 
 def database_checks(app_id: int, expected_app_id: int, version: int, supported: int,
-                    integrity: list[str] | None, foreign_keys: int | None) -> list[Check]:
+                    integrity: list[str] | None, foreign_keys: int | None, kind_mismatches: int | None = 0) -> list[Check]:
     """The content lines of `doctor`: what the file says it is, and whether SQLite finds it sound."""
     checks = [
         Check("application-id", app_id == expected_app_id,
@@ -167,6 +167,11 @@ def database_checks(app_id: int, expected_app_id: int, version: int, supported: 
     else:
         checks.append(Check("foreign-keys", foreign_keys == 0,
                             "doctor.fk_ok" if foreign_keys == 0 else "doctor.fk_bad", {"count": foreign_keys}))
+    if kind_mismatches is None:
+        checks.append(Check("contact-kinds", False, "doctor.unreadable", {}))
+    else:  # contacts.kinds (migration m003) must agree with contact_types, the record
+        checks.append(Check("contact-kinds", kind_mismatches == 0,
+                            "doctor.kinds_ok" if kind_mismatches == 0 else "doctor.kinds_bad", {"count": kind_mismatches}))
     return checks
 
 

@@ -145,7 +145,21 @@ def m002_secrets(conn: sqlite3.Connection) -> None:
     conn.execute("INSERT INTO secrets (name, value) VALUES ('pseudonym', randomblob(32))")
 
 
-MIGRATIONS = (m001_initial, m002_secrets)
+def m003_contact_kinds(conn: sqlite3.Connection) -> None:
+    """`contacts.kinds`: the contact's types as bits (face 1, employer 2, remote 4, agency 8, center 16), kept
+    beside `contact_types` (which stays the record) so that a month's counts are one covering-index range read
+    instead of a join per contact (SPEC §9: `report`/`check` under 1 s at national scale). The store writes
+    both in the same statement batch; `doctor` checks that they agree."""
+    conn.execute("ALTER TABLE contacts ADD COLUMN kinds INTEGER NOT NULL DEFAULT 0 CHECK (kinds BETWEEN 0 AND 31)")
+    conn.execute(
+        "UPDATE contacts SET kinds = (SELECT COALESCE(SUM(CASE type WHEN 'face' THEN 1 WHEN 'employer' THEN 2 "
+        "WHEN 'remote' THEN 4 WHEN 'agency' THEN 8 WHEN 'center' THEN 16 END), 0) "
+        "FROM contact_types t WHERE t.contact_id = contacts.id)"
+    )
+    conn.execute("CREATE INDEX contacts_month ON contacts (date, client_id, kinds)")
+
+
+MIGRATIONS = (m001_initial, m002_secrets, m003_contact_kinds)
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

@@ -8,10 +8,19 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property
+from typing import NamedTuple
 
 from .dates import Month, eligible_from, share_deadline, support_end
 
 CONTACT_TYPES = ("face", "employer", "remote", "agency", "center")
+# Bit of each type in `contacts.kinds` (migration m003): a month's counts are read from an index.
+TYPE_BITS = {"face": 1, "employer": 2, "remote": 4, "agency": 8, "center": 16}
+
+
+def type_mask(types) -> int:
+    return sum(TYPE_BITS.get(t, 0) for t in set(types))  # an unknown type is refused by the table CHECK
+
+
 CONCERNS = ("attendance", "appearance", "medication", "work-accuracy", "communication", "other")
 CENTER_REASONS = ("advice", "team-support", "group-program")
 DISABILITIES = ("physical", "intellectual", "mental", "developmental", "higher-brain", "intractable-disease")
@@ -111,8 +120,10 @@ class Assignment:
         )
 
 
-@dataclass(frozen=True)
-class Plan:
+class Plan(NamedTuple):
+    """An individual support plan. A NamedTuple (immutable, like the dataclasses here): tens of thousands are
+    built per run at national scale, and a tuple costs a tenth of a frozen dataclass to make."""
+
     id: int
     client_id: int
     date: date
@@ -139,9 +150,8 @@ class Handover:
         return "consent-missing"
 
 
-@dataclass(frozen=True)
-class MonthActivity:
-    """One client's contacts in one month, counted by type (aggregated in SQL)."""
+class MonthActivity(NamedTuple):
+    """One client's contacts in one month, counted by type (aggregated in SQL). A NamedTuple, like `Plan`."""
 
     face: int = 0
     employer: int = 0

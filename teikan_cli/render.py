@@ -9,8 +9,10 @@ import csv
 import io
 import json
 import os
+import re
 import sys
 import unicodedata
+from functools import lru_cache
 from datetime import date
 from typing import Iterable, Sequence
 
@@ -91,6 +93,14 @@ def csv_cell(value) -> str:
 
 
 def width(text: str) -> int:
+    """Columns the text takes in a terminal: East Asian wide and full-width characters take two."""
+    if text.isascii():
+        return len(text)
+    return _wide_width(text)
+
+
+@lru_cache(maxsize=65536)
+def _wide_width(text: str) -> int:
     return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
 
 
@@ -251,9 +261,12 @@ def print_csv(columns: Sequence[str], rows: Iterable[dict], *, excel: bool = Fal
     (out or sys.stdout).write(text)
 
 
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")  # Unicode category Cc
+
+
 def _clean(text: str) -> str:
     """No control characters reach the terminal (a note cannot move the cursor or clear the screen)."""
-    return "".join(ch if ch == "\n" or unicodedata.category(ch) != "Cc" else " " for ch in text).replace("\n", " ")
+    return _CONTROL.sub(" ", text)
 
 
 class _Progress:

@@ -252,9 +252,10 @@ class Store:
 
     def insert_contact(self, contact: Contact) -> int:
         cur = self.conn.execute(
-            "INSERT INTO contacts (client_id, date, staff, minutes, place, center_reason, note) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            "INSERT INTO contacts (client_id, date, staff, minutes, place, center_reason, note, kinds) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
             (contact.client_id, contact.date.isoformat(), contact.staff, contact.minutes, contact.place,
-             contact.center_reason, contact.note),
+             contact.center_reason, contact.note, _type_mask(contact.types)),
         )
         contact_id = cur.lastrowid
         self.conn.executemany("INSERT INTO contact_types (contact_id, type) VALUES (?, ?)", [(contact_id, t) for t in contact.types])
@@ -346,6 +347,31 @@ class Store:
             plans[r[1]].append(Plan(id=r[0], client_id=r[1], date=date.fromisoformat(r[2]), center_cooperation=_split(r[3])))
         return {k: tuple(v) for k, v in plans.items()}
 
+    def load_plans_in_force(self, since: date, as_of: date) -> dict[int, tuple[Plan, ...]]:
+        """The plans a run can consult: each client's latest plan before `since`, and every plan from `since`
+        to `as_of` (the rules ask for the latest plan on or before a day in that span). Two set-based reads,
+        instead of every plan ever made."""
+        span = {"since": since.isoformat(), "as_of": as_of.isoformat()}
+        rows = self.conn.execute(
+            "WITH latest AS (SELECT client_id, MAX(date) AS date FROM plans WHERE date < :since GROUP BY client_id) "
+            "SELECT p.id, p.client_id, p.date FROM plans p JOIN latest l ON l.client_id = p.client_id AND l.date = p.date "
+            "UNION ALL SELECT id, client_id, date FROM plans WHERE date BETWEEN :since AND :as_of "
+            "ORDER BY 2, 3",
+            span,
+        ).fetchall()
+        cooperation: dict[int, list[str]] = defaultdict(list)
+        for plan_id, reason in self.conn.execute(
+            "SELECT r.plan_id, r.reason FROM plan_cooperation r JOIN plans p ON p.id = r.plan_id WHERE p.date <= :as_of",
+            span,
+        ):
+            cooperation[plan_id].append(reason)
+        plans: dict[int, list[Plan]] = defaultdict(list)
+        parse = date.fromisoformat
+        for plan_id, client_id, day in rows:
+            reasons = cooperation.get(plan_id)
+            plans[client_id].append(Plan(plan_id, client_id, parse(day), _canonical_reasons(reasons) if reasons else ()))
+        return {k: tuple(v) for k, v in plans.items()}
+
     def save_handover(self, handover: Handover) -> None:
         self.conn.execute(
             "INSERT INTO handovers (client_id, center, consent_date, shared_date, not_needed, note) VALUES (?, ?, ?, ?, ?, ?) "
@@ -402,61 +428,47 @@ class Store:
         return {Month.parse_iso(label): count for label, count in rows}
 
     def load_activity(self, first: date, last: date) -> dict[tuple[int, Month], MonthActivity]:
-        """Contacts between two dates, counted per client and month: a few set-based reads, none per client.
+        """Contacts between two dates, counted per client and month in SQL: three set-based reads.
 
-        The rows come through the date index (CROSS JOIN keeps SQLite from scanning every contact type to
-        save a sort) and are counted here; center reasons are read only for the center contacts found.
+        The counts come from the covering index `contacts_month` (date, client_id, kinds) alone; `INDEXED BY`
+        keeps SQLite from walking every contact in client order to save the GROUP BY sort (ten times slower on
+        a national file). Concerns and center reasons are read for the period's few such contacts.
         """
-        from .models import CONTACT_TYPES
-
         span = (first.isoformat(), last.isoformat())
-        counts: dict[tuple[int, str], dict[str, int]] = {}
-        centers: list[tuple[str, int, int]] = []  # (date, contact id, client id)
-        for contact_id, client_id, day, kind in self.conn.execute(
-            "SELECT c.id, c.client_id, c.date, t.type FROM contacts c CROSS JOIN contact_types t ON t.contact_id = c.id "
-            "WHERE c.date BETWEEN ? AND ?",
-            span,
-        ):
-            key = (client_id, day[:7])
-            per = counts.get(key)
-            if per is None:
-                per = counts[key] = dict.fromkeys(CONTACT_TYPES, 0)
-            per[kind] += 1
-            if kind == "center":
-                centers.append((day, contact_id, client_id))
-        concerns: dict[tuple[int, str], set[str]] = defaultdict(set)
-        for client_id, day, concern in self.conn.execute(
-            "SELECT c.client_id, c.date, k.concern FROM contacts c CROSS JOIN contact_concerns k ON k.contact_id = c.id "
-            "WHERE c.date BETWEEN ? AND ?",
-            span,
-        ):
-            concerns[(client_id, day[:7])].add(concern)
-        reasons: dict[int, str | None] = {}
-        if centers:  # center_reason of just those contacts, in one statement (a JSON array parameter)
-            import json
-
-            ids = [contact_id for _, contact_id, _ in centers]
-            try:
-                reasons = dict(self.conn.execute(
-                    "SELECT id, center_reason FROM contacts WHERE id IN (SELECT value FROM json_each(?))",
-                    (json.dumps(ids),),
-                ))
-            except sqlite3.OperationalError:  # an SQLite built without JSON functions: plain IN lists
-                for i in range(0, len(ids), 500):
-                    chunk = ids[i:i + 500]
-                    reasons.update(self.conn.execute(
-                        f"SELECT id, center_reason FROM contacts WHERE id IN ({', '.join('?' for _ in chunk)})", chunk))
-        center_contacts: dict[tuple[int, str], list] = defaultdict(list)
-        for day, contact_id, client_id in sorted(centers):
-            center_contacts[(client_id, day[:7])].append((date.fromisoformat(day), reasons.get(contact_id)))
         months: dict[str, Month] = {}
-        result = {}
-        for (client_id, label), per in counts.items():
-            month = months.get(label) or months.setdefault(label, Month.parse_iso(label))
-            result[(client_id, month)] = MonthActivity(
-                **per, concerns=_sorted_concerns(concerns.get((client_id, label), ())),
-                center_contacts=tuple(center_contacts.get((client_id, label), ())),
+
+        def month_of(label: str) -> Month:
+            found = months.get(label)
+            if found is None:
+                found = months[label] = Month.parse_iso(label)
+            return found
+
+        concerns: dict[tuple[int, str], tuple[str, ...]] = {
+            (client_id, label): _sorted_concerns(kinds.split(","))
+            for client_id, label, kinds in self.conn.execute(
+                "SELECT c.client_id, substr(c.date, 1, 7), group_concat(DISTINCT k.concern) "
+                "FROM contacts c INDEXED BY contacts_date CROSS JOIN contact_concerns k ON k.contact_id = c.id "
+                "WHERE c.date BETWEEN ? AND ? GROUP BY 1, 2",
+                span,
             )
+        }
+        center_contacts: dict[tuple[int, str], list] = defaultdict(list)
+        for client_id, day, reason in self.conn.execute(
+            "SELECT client_id, date, center_reason FROM contacts INDEXED BY contacts_month "
+            "WHERE date BETWEEN ? AND ? AND kinds & 16 ORDER BY date, id",
+            span,
+        ):
+            center_contacts[(client_id, day[:7])].append((date.fromisoformat(day), reason))
+        result = {}
+        for client_id, label, face, employer, remote, agency, center in self.conn.execute(
+            "SELECT client_id, substr(date, 1, 7), SUM(kinds & 1 > 0), SUM(kinds & 2 > 0), SUM(kinds & 4 > 0), "
+            "SUM(kinds & 8 > 0), SUM(kinds & 16 > 0) FROM contacts INDEXED BY contacts_month "
+            "WHERE date BETWEEN ? AND ? GROUP BY 1, 2",
+            span,
+        ):
+            key = (client_id, label)
+            result[(client_id, month_of(label))] = MonthActivity(
+                face, employer, remote, agency, center, concerns.get(key, ()), tuple(center_contacts.get(key, ())))
         return result
 
     def load_reports_shared(self, months: Iterable[Month], as_of: date | None = None) -> frozenset[tuple[int, Month]]:
@@ -498,7 +510,7 @@ class Store:
             assignments=tuple(self.load_assignments()),
             activity=activity,
             reports_shared=self.load_reports_shared(months, as_of),
-            plans=self.load_plans(),
+            plans=self.load_plans_in_force(since, as_of),
             handovers=handovers,
             months=months,
         )
@@ -546,6 +558,17 @@ class Store:
         """Number of rows whose references point nowhere (`PRAGMA foreign_key_check`); None when unreadable."""
         try:
             return len(self.conn.execute("PRAGMA foreign_key_check").fetchall())
+        except sqlite3.DatabaseError:
+            return None
+
+    def contact_kind_mismatches(self) -> int | None:
+        """Contacts whose `kinds` bits disagree with their `contact_types` rows; None when unreadable."""
+        try:
+            return self.conn.execute(
+                "SELECT COUNT(*) FROM contacts c WHERE kinds != (SELECT COALESCE(SUM(CASE type WHEN 'face' THEN 1 "
+                "WHEN 'employer' THEN 2 WHEN 'remote' THEN 4 WHEN 'agency' THEN 8 WHEN 'center' THEN 16 END), 0) "
+                "FROM contact_types t WHERE t.contact_id = c.id)"
+            ).fetchone()[0]
         except sqlite3.DatabaseError:
             return None
 
@@ -734,10 +757,10 @@ class Store:
             chunk = contacts[start:start + batch]
             base = first + start
             self.conn.executemany(
-                "INSERT INTO contacts (id, client_id, date, staff, minutes, place, center_reason, note) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                "INSERT INTO contacts (id, client_id, date, staff, minutes, place, center_reason, note, kinds) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 [(base + i, c.client_id, iso.get(c.date) or iso.setdefault(c.date, c.date.isoformat()), c.staff,
-                  c.minutes, c.place, c.center_reason, c.note) for i, c in enumerate(chunk)],
+                  c.minutes, c.place, c.center_reason, c.note, _type_mask(c.types)) for i, c in enumerate(chunk)],
             )
             self.conn.executemany("INSERT INTO contact_types (contact_id, type) VALUES (?, ?)",
                                   [(base + i, t) for i, c in enumerate(chunk) for t in c.types])
@@ -878,22 +901,56 @@ def _split(text: str | None) -> tuple[str, ...]:
     return tuple(text.split("+")) if text else ()
 
 
+def _type_mask(types: Iterable[str]) -> int:
+    from .models import type_mask
+
+    return type_mask(types)
+
+
+def _canonical_reasons(reasons: Iterable[str]) -> tuple[str, ...]:
+    from .models import CENTER_REASONS
+
+    return tuple(r for r in CENTER_REASONS if r in reasons)
+
+
 def _sorted_concerns(items: Iterable[str]) -> tuple[str, ...]:
     from .models import CONCERNS
 
     return tuple(sorted(set(items), key=CONCERNS.index))
 
 
-def _client_from_row(r: tuple) -> Client:
-    from .models import DISABILITIES
+_CLIENT_FIELDS = ("id", "name", "kana", "employer", "certificate", "grant_until", "staff", "prior_service",
+                  "employment_start", "interim_support_end", "employment_end", "job_change", "reemployed",
+                  "support_start", "ended_on", "end_reason", "note", "disabilities")
+_DISABILITY_SETS: dict[str, tuple[str, ...]] = {}
 
-    return Client(
-        id=r[0], name=r[1], kana=r[2], employer=r[3], certificate=r[4], grant_until=parse_iso(r[5]), staff=r[6],
-        prior_service=r[7], employment_start=date.fromisoformat(r[8]), interim_support_end=parse_iso(r[9]),
-        employment_end=parse_iso(r[10]), job_change=parse_iso(r[11]), reemployed=parse_iso(r[12]),
-        support_start=date.fromisoformat(r[13]), ended_on=parse_iso(r[14]), end_reason=r[15], note=r[16],
-        disabilities=tuple(sorted(_split(r[17]), key=DISABILITIES.index)),
-    )
+
+def _disabilities(text: str | None) -> tuple[str, ...]:
+    """`mental+physical` → ('physical', 'mental'), in the canonical order (a handful of distinct values)."""
+    if not text:
+        return ()
+    found = _DISABILITY_SETS.get(text)
+    if found is None:
+        from .models import DISABILITIES
+
+        found = _DISABILITY_SETS[text] = tuple(sorted(text.split("+"), key=DISABILITIES.index))
+    return found
+
+
+def _client_from_row(r: tuple, _new=object.__new__, _date=date.fromisoformat) -> Client:
+    """A `Client` from a row of `_CLIENT_COLUMNS` + disabilities, built without the dataclass `__init__`
+    (20,000 frozen-dataclass constructions cost a third of a `check` at national scale); the fields are the
+    dataclass's own, as `tests/test_store.py` checks."""
+    client = _new(Client)
+    client.__dict__.update({
+        "id": r[0], "name": r[1], "kana": r[2], "employer": r[3], "certificate": r[4],
+        "grant_until": r[5] and _date(r[5]), "staff": r[6], "prior_service": r[7],
+        "employment_start": _date(r[8]), "interim_support_end": r[9] and _date(r[9]),
+        "employment_end": r[10] and _date(r[10]), "job_change": r[11] and _date(r[11]),
+        "reemployed": r[12] and _date(r[12]), "support_start": _date(r[13]), "ended_on": r[14] and _date(r[14]),
+        "end_reason": r[15], "note": r[16], "disabilities": _disabilities(r[17]),
+    })
+    return client
 
 
 def _client_values(client: Client) -> dict:

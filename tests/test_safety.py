@@ -326,7 +326,7 @@ def test_doctor_all_ok(cli, db_path):
     lines = r.stdout.splitlines()
     assert [line.split()[:2] for line in lines] == [
         ["ok", "file-mode"], ["ok", "folder-mode"], ["ok", "journal-files"], ["ok", "application-id"],
-        ["ok", "schema-version"], ["ok", "integrity"], ["ok", "foreign-keys"]]
+        ["ok", "schema-version"], ["ok", "integrity"], ["ok", "foreign-keys"], ["ok", "contact-kinds"]]
     data = json.loads(cli("doctor", "--format", "json").stdout)
     assert data["ok"] is True and [c["check"] for c in data["checks"]][0] == "file-mode"
 

@@ -328,3 +328,59 @@ def test_missing_database_error_names_the_path(tmp_path):
         open_store(tmp_path / "none.db", create=False)
     assert info.value.key == "db.missing"
     assert not (tmp_path / "none.db").exists()
+
+
+def test_fast_client_rows_build_the_same_client_as_the_dataclass():
+    """store._client_from_row bypasses Client.__init__: it must set exactly the dataclass's fields."""
+    from dataclasses import fields
+    from datetime import date as _date
+
+    from teikan_cli.models import Client
+    from teikan_cli.store import _CLIENT_FIELDS, _client_from_row
+
+    assert set(_CLIENT_FIELDS) == {f.name for f in fields(Client)}
+    row = (7, "見本 一郎", "ミホン", "架空商事", "0000000007", "2026-03-31", "佐藤", "transition", "2024-04-01",
+           None, None, None, None, "2024-10-01", None, None, "メモ", "mental+physical")
+    built = _client_from_row(row)
+    expected = Client(id=7, name="見本 一郎", kana="ミホン", employer="架空商事", certificate="0000000007",
+                      grant_until=_date(2026, 3, 31), staff="佐藤", prior_service="transition",
+                      employment_start=_date(2024, 4, 1), support_start=_date(2024, 10, 1), note="メモ",
+                      disabilities=("physical", "mental"))
+    assert built == expected
+    assert built.support_end == _date(2027, 9, 30)
+
+
+def test_migration_3_fills_contact_kinds_from_an_older_file(cli, db_path):
+    """A schema-2 file (no contacts.kinds) is migrated in one transaction, the bits filled from contact_types."""
+    import json
+    import sqlite3
+
+    assert cli("add-client", "見本 一郎", "--employment-start", "2024-04-01", "--support-start", "2024-10-01",
+               "--as-of", "2025-06-30").exit_code == 0
+    assert cli("log-visit", "1", "--date", "2025-06-02", "--type", "face", "--type", "employer",
+               "--as-of", "2025-06-30").exit_code == 0
+    assert cli("log-visit", "1", "--date", "2025-06-09", "--type", "remote", "--as-of", "2025-06-30").exit_code == 0
+    with sqlite3.connect(db_path) as conn:
+        conn.execute("DROP INDEX contacts_month")
+        conn.execute("ALTER TABLE contacts DROP COLUMN kinds")
+        conn.execute("PRAGMA user_version = 2")
+    r = cli("report", "--month", "2025-06", "--format", "json", "--as-of", "2025-06-30")
+    row = json.loads(r.stdout)["clients"][0]
+    assert (row["face"], row["employer"], row["remote"]) == (1, 1, 1)
+    with sqlite3.connect(db_path) as conn:
+        assert conn.execute("PRAGMA user_version").fetchone()[0] == 3
+        assert conn.execute("SELECT kinds FROM contacts ORDER BY id").fetchall() == [(3,), (4,)]
+    assert "contact-kinds" in cli("doctor").stdout
+
+
+def test_doctor_reports_contact_kinds_that_disagree_with_the_types(cli, db_path):
+    import sqlite3
+
+    assert cli("add-client", "見本 一郎", "--employment-start", "2024-04-01", "--support-start", "2024-10-01",
+               "--as-of", "2025-06-30").exit_code == 0
+    assert cli("log-visit", "1", "--date", "2025-06-02", "--type", "face", "--as-of", "2025-06-30").exit_code == 0
+    with sqlite3.connect(db_path) as conn:
+        conn.execute("UPDATE contacts SET kinds = 0")
+    r = cli("doctor")
+    assert r.exit_code == 1
+    assert "problem  contact-kinds" in r.stdout

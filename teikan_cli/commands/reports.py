@@ -71,8 +71,7 @@ def print_report(data: dict, staffing, findings, wareki: bool) -> None:
         echo("")
     echo(label("section.findings"))
     if findings:
-        for finding in findings:
-            echo(finding_line(finding))
+        echo("\n".join(finding_line(f) for f in findings))
     else:
         echo(t("report.none"))
 
@@ -146,9 +145,8 @@ def register(app: typer.Typer) -> None:
         findings = evaluation.findings
         if fmt == "json":
             render.print_json(build_check(months, day, findings, evaluation.staffing[months[-1]]))
-        else:
-            for finding in findings:
-                echo(finding_line(finding))
+        elif findings:
+            echo("\n".join(finding_line(f) for f in findings))
         if any(f.severity == "error" for f in findings) or (strict and findings):
             raise typer.Exit(1)
 

@@ -160,12 +160,12 @@ def register(app: typer.Typer) -> None:
         companions = {f"{path.name}{s}": os.stat(f"{path}{s}").st_mode
                       for s in ("-wal", "-shm", "-journal") if os.path.exists(f"{path}{s}")}
         checks = permission_checks(str(path), path.stat().st_mode, str(folder), folder.stat().st_mode, companions)
-        app_id, version, integrity, broken = _inspect_for_doctor(path)
+        app_id, version, integrity, broken, kinds = _inspect_for_doctor(path)
         if app_id != APPLICATION_ID:
             raise DatabaseError("db.not_teikan", path=str(path))
         if version > SCHEMA_VERSION:
             raise DatabaseError("db.newer", path=str(path), version=version, supported=SCHEMA_VERSION)
-        checks += database_checks(app_id, APPLICATION_ID, version, SCHEMA_VERSION, integrity, broken)
+        checks += database_checks(app_id, APPLICATION_ID, version, SCHEMA_VERSION, integrity, broken, kinds)
         if fmt == "json":
             render.print_json({"path": str(path), "ok": all(c.ok for c in checks),
                                "checks": [c.as_json(t(c.key, **c.params)) for c in checks]})
@@ -247,7 +247,7 @@ def _check_restorable(source, path: Path, application_id: int, supported: int) -
         raise InputError("restore.broken_references", path=str(path), count=broken)
 
 
-def _inspect_for_doctor(path: Path) -> tuple[int, int, list[str] | None, int | None]:
+def _inspect_for_doctor(path: Path) -> tuple[int, int, list[str] | None, int | None, int | None]:
     """(application id, schema version, integrity lines, broken references) without changing the file.
 
     A file SQLite cannot read past its header is still judged by the header: a damaged teikan database is
@@ -267,15 +267,16 @@ def _inspect_for_doctor(path: Path) -> tuple[int, int, list[str] | None, int | N
     except DatabaseError:
         if header is None:
             raise
-        return header[0], header[1], None, None
+        return header[0], header[1], None, None, None
     try:
         try:
             app_id, version = store.file_facts()
         except _sqlite_error():
             if header is None:
                 raise DatabaseError("db.not_teikan", path=str(path)) from None
-            return header[0], header[1], None, None
-        return app_id, version, store.integrity_problems(), store.foreign_key_problems()
+            return header[0], header[1], None, None, None
+        return (app_id, version, store.integrity_problems(), store.foreign_key_problems(),
+                store.contact_kind_mismatches() if version >= 3 else 0)
     finally:
         store.close()
 
