@@ -35,10 +35,19 @@ def is_rich_terminal(stream=None) -> bool:
         return False
 
 
+_LABELLED_COLUMNS = frozenset({"status", "state", "role", "severity", "end_reason", "place", "center_reason",
+                               "prior_service"})
+
+
 def cell(value, column: str = "", wareki_dates: bool = False) -> str:
     """A value as table text: lists joined, booleans as yes/no labels, dates optionally with 和暦."""
     if value is None:
         return ""
+    kind = type(value)
+    if kind is int:
+        return str(value)
+    if kind is str and column not in _LABELLED_COLUMNS and not (wareki_dates and column in DATE_COLUMNS):
+        return value
     if isinstance(value, bool):
         return _bool_label(value, column)
     if isinstance(value, (list, tuple)):
@@ -46,7 +55,7 @@ def cell(value, column: str = "", wareki_dates: bool = False) -> str:
     if isinstance(value, float):
         return f"{value:g}"
     text = str(value)
-    if column in ("status", "state", "role", "severity", "end_reason", "place", "center_reason", "prior_service"):
+    if column in _LABELLED_COLUMNS:
         return label(f"{text}:{column}") if f"{text}:{column}" in LABELS else label(text)
     if wareki_dates and column in DATE_COLUMNS and text:
         try:
@@ -114,14 +123,20 @@ def _pad(text: str, size: int, right: bool) -> str:
 
 
 def plain_table(columns: Sequence[str], rows: Iterable[Sequence[str]], headers: Sequence[str]) -> str:
-    """Aligned plain text, never cut to the terminal width."""
+    """Aligned plain text, never cut to the terminal width. Numbers are right-aligned; work is done a column
+    at a time (a national report has 20,000 rows)."""
     rows = [list(r) for r in rows]
-    sizes = [max([width(h)] + [width(r[i]) for r in rows]) for i, h in enumerate(headers)]
-    numeric = [all(r[i].replace(".", "", 1).isdigit() or r[i] == "" for r in rows) and rows for i in range(len(columns))]
-    lines = ["  ".join(_pad(h, sizes[i], bool(numeric[i])) for i, h in enumerate(headers)).rstrip()]
-    for r in rows:
-        lines.append("  ".join(_pad(v, sizes[i], bool(numeric[i])) for i, v in enumerate(r)).rstrip())
-    return "\n".join(lines)
+    padded = []
+    for i, head in enumerate(headers):
+        values = [r[i] for r in rows]
+        size = max([width(head)] + [width(v) for v in values])
+        right = bool(values) and all(v.replace(".", "", 1).isdigit() or v == "" for v in values)
+        if "".join(values).isascii():
+            cells = [v.rjust(size) if right else v.ljust(size) for v in values]
+        else:
+            cells = [_pad(v, size, right) for v in values]
+        padded.append([_pad(head, size, right)] + cells)
+    return "\n".join("  ".join(parts).rstrip() for parts in zip(*padded))
 
 
 def print_table(columns: Sequence[str], rows: Sequence[dict], *, title: str | None = None,
@@ -266,7 +281,7 @@ _CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")  # Unicode category Cc
 
 def _clean(text: str) -> str:
     """No control characters reach the terminal (a note cannot move the cursor or clear the screen)."""
-    return _CONTROL.sub(" ", text)
+    return text if text.isprintable() else _CONTROL.sub(" ", text)
 
 
 class _Progress:

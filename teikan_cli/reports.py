@@ -127,14 +127,15 @@ def report_findings(findings: list[Finding], month: Month) -> list[Finding]:
 
 
 def report_sections(caseload: Caseload, month: Month, as_of: date, staffing: Staffing,
-                    findings: list[Finding], rate=None) -> dict:
+                    findings: list[Finding], rate=None, rows: list[dict] | None = None) -> dict:
     """Sections of the monthly report after SPEC §5's keys: the base-fee estimate (issue 9).
 
     `rate` is the `rate.RateResult` applying in the month (None when no fee table covers it).
     """
     from .rate import fee_estimate
 
-    billable = sum(1 for row in month_rows(caseload, month) if row["billable"])
+    billable = sum(1 for row in rows if row["billable"]) if rows is not None else \
+        sum(1 for row in month_rows(caseload, month) if row["billable"])
     return {"fee_estimate": fee_estimate(billable, rate)}
 
 

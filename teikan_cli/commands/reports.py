@@ -113,7 +113,7 @@ def register(app: typer.Typer) -> None:
             # JSON keeps exactly the keys of SPEC §5; the fee estimate is in the table and in `teikan rate`.
             emit(fmt, REPORT_COLUMNS, data["clients"], data, excel=excel)
             return
-        data.update(report_sections(caseload, wanted, day, staffing, findings, rate))
+        data.update(report_sections(caseload, wanted, day, staffing, findings, rate, rows=data["clients"]))
         print_report(data, staffing, report_findings(findings, wanted), wareki)
 
     @app.command("check")
