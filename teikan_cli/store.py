@@ -447,7 +447,7 @@ class Store:
             (client_id, label): _sorted_concerns(kinds.split(","))
             for client_id, label, kinds in self.conn.execute(
                 "SELECT c.client_id, substr(c.date, 1, 7), group_concat(DISTINCT k.concern) "
-                "FROM contacts c INDEXED BY contacts_date CROSS JOIN contact_concerns k ON k.contact_id = c.id "
+                "FROM contacts c INDEXED BY contacts_month CROSS JOIN contact_concerns k ON k.contact_id = c.id "
                 "WHERE c.date BETWEEN ? AND ? GROUP BY 1, 2",
                 span,
             )

@@ -117,8 +117,9 @@ def check_client(client: Client, as_of: date) -> Client:
                          support_end=client.support_end.isoformat())
     if client.ended_on is not None and client.ended_on > as_of:
         raise InputError("date.future", value=client.ended_on.isoformat(), as_of=as_of.isoformat())
-    if client.employment_end is not None and client.employment_end > as_of:
-        raise InputError("date.future", value=client.employment_end.isoformat(), as_of=as_of.isoformat())
+    for recorded in (client.employment_end, client.job_change, client.reemployed):
+        if recorded is not None and recorded > as_of:  # what happened to the job is recorded after the fact
+            raise InputError("date.future", value=recorded.isoformat(), as_of=as_of.isoformat())
     if client.reemployed is not None:
         if client.job_change is None or client.reemployed < client.job_change:
             raise InputError("client.reemployed_before_change")

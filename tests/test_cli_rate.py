@@ -236,3 +236,11 @@ def test_employment_end_after_service_ended_changes_the_rate(cli, one_client):
     assert cli("edit-client", one_client, "--employment-end", "2025-02-15", AS_OF).exit_code == 0
     data = json.loads(cli("rate", "--fiscal-year", "2025", "--format", "json", AS_OF).stdout)
     assert (data["numerator"], data["denominator"], data["tier"]) == (0, 1, 7)
+
+
+def test_a_job_change_in_the_future_is_refused(cli):
+    assert cli("add-client", "見本 一郎", "--employment-start", "2024-04-01", "--support-start", "2024-10-01",
+               "--as-of", "2025-06-01").exit_code == 0
+    r = cli("edit-client", "1", "--job-change", "2026-01-01", "--as-of", "2025-06-01")
+    assert (r.exit_code, r.stdout) == (2, "")
+    assert r.stderr == "Error: 2026-01-01 is after the reference date 2025-06-01\n"

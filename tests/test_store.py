@@ -361,7 +361,8 @@ def test_migration_3_fills_contact_kinds_from_an_older_file(cli, db_path):
                "--as-of", "2025-06-30").exit_code == 0
     assert cli("log-visit", "1", "--date", "2025-06-09", "--type", "remote", "--as-of", "2025-06-30").exit_code == 0
     with sqlite3.connect(db_path) as conn:
-        conn.execute("DROP INDEX contacts_month")
+        conn.execute("DROP INDEX contacts_month")  # the schema-2 indexes: contacts_date, not contacts_month
+        conn.execute("CREATE INDEX contacts_date ON contacts (date, client_id)")
         conn.execute("ALTER TABLE contacts DROP COLUMN kinds")
         conn.execute("PRAGMA user_version = 2")
     r = cli("report", "--month", "2025-06", "--format", "json", "--as-of", "2025-06-30")
@@ -370,6 +371,8 @@ def test_migration_3_fills_contact_kinds_from_an_older_file(cli, db_path):
     with sqlite3.connect(db_path) as conn:
         assert conn.execute("PRAGMA user_version").fetchone()[0] == 3
         assert conn.execute("SELECT kinds FROM contacts ORDER BY id").fetchall() == [(3,), (4,)]
+        indexes = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE tbl_name = 'contacts'")}
+        assert {"contacts_month", "contacts_client"} <= indexes and "contacts_date" not in indexes
     assert "contact-kinds" in cli("doctor").stdout
 
 
