@@ -352,13 +352,14 @@ class Store:
         to `as_of` (the rules ask for the latest plan on or before a day in that span). Two set-based reads,
         instead of every plan ever made."""
         span = {"since": since.isoformat(), "as_of": as_of.isoformat()}
+        # SQLite takes the bare columns of a MAX() aggregate from the row holding the maximum: each client's
+        # latest plan before `since`, read in index order (no sort).
         rows = self.conn.execute(
-            "WITH latest AS (SELECT client_id, MAX(date) AS date FROM plans WHERE date < :since GROUP BY client_id) "
-            "SELECT p.id, p.client_id, p.date FROM plans p JOIN latest l ON l.client_id = p.client_id AND l.date = p.date "
-            "UNION ALL SELECT id, client_id, date FROM plans WHERE date BETWEEN :since AND :as_of "
-            "ORDER BY 2, 3",
-            span,
+            "SELECT id, client_id, MAX(date) FROM plans WHERE date < :since GROUP BY client_id", span
         ).fetchall()
+        rows += sorted(self.conn.execute(
+            "SELECT id, client_id, date FROM plans WHERE date BETWEEN :since AND :as_of", span
+        ), key=lambda row: (row[1], row[2]))
         cooperation: dict[int, list[str]] = defaultdict(list)
         for plan_id, reason in self.conn.execute(
             "SELECT r.plan_id, r.reason FROM plan_cooperation r JOIN plans p ON p.id = r.plan_id WHERE p.date <= :as_of",
@@ -419,10 +420,12 @@ class Store:
             return {}
         values = ", ".join("(?, ?, ?)" for _ in months)
         params = [p for m in months for p in (str(m), m.first.isoformat(), m.last.isoformat())]
+        # Started by the month's last day, less those among them ended before its first day: two range counts
+        # on the covering index clients_period (support_start, ended_on) per month, instead of a join.
         rows = self.conn.execute(
             f"WITH m(label, first, last) AS (VALUES {values}) "
-            "SELECT m.label, COUNT(c.id) FROM m LEFT JOIN clients c "
-            "ON c.support_start <= m.last AND (c.ended_on IS NULL OR c.ended_on >= m.first) GROUP BY m.label",
+            "SELECT label, (SELECT COUNT(*) FROM clients WHERE support_start <= m.last) - "
+            "(SELECT COUNT(*) FROM clients WHERE support_start <= m.last AND ended_on < m.first) FROM m",
             params,
         ).fetchall()
         return {Month.parse_iso(label): count for label, count in rows}

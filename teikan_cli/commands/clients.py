@@ -191,7 +191,7 @@ def register(app: typer.Typer) -> None:
             return
         info = data["client"]
         pairs = [(label(k), render.cell(info[k], k, wareki)) for k in CLIENT_COLUMNS if k != "id"]
-        pairs.append((_t("show.handover"), label(handover_state(handover))))
+        pairs.append((_t("show.handover"), render.cell(handover_state(handover), "state")))
         render.print_pairs(pairs, title=f"#{found.id} {found.name}")
         if contacts:
             echo("")
