@@ -21,6 +21,13 @@ def type_mask(types) -> int:
     return sum(TYPE_BITS.get(t, 0) for t in set(types))  # an unknown type is refused by the table CHECK
 
 
+def job_change_continuous(job_change: date | None, reemployed: date | None) -> bool:
+    """留意事項通知: one job change with re-employment within a month counts as continuous employment."""
+    from .dates import add_months
+
+    return job_change is not None and reemployed is not None and job_change <= reemployed <= add_months(job_change, 1)
+
+
 CONCERNS = ("attendance", "appearance", "medication", "work-accuracy", "communication", "other")
 CENTER_REASONS = ("advice", "team-support", "group-program")
 DISABILITIES = ("physical", "intellectual", "mental", "developmental", "higher-brain", "intractable-disease")

@@ -32,9 +32,9 @@ from datetime import date
 from fractions import Fraction
 from typing import Iterable, Mapping, Sequence
 
-from .dates import Month, add_months
+from .dates import Month
 from .errors import InputError
-from .models import Client, Finding
+from .models import Client, Finding, job_change_continuous
 
 # 報酬告示 第14の2 (令和6年度改定): 就労定着支援サービス費, units a month by 就労定着率 tier.
 # (lower bound of the rate, units); tier 1 is the best. Lower bounds are inclusive.
@@ -114,11 +114,6 @@ def used_service_between(client: Client, first: date, last: date) -> bool:
     """Active in at least one month between `first` and `last` (SPEC §4.2), the service over at `support_end`."""
     end = client.support_end if client.ended_on is None else min(client.ended_on, client.support_end)
     return client.support_start <= Month.of(last).last and end >= Month.of(first).first
-
-
-def job_change_continuous(job_change: date | None, reemployed: date | None) -> bool:
-    """留意事項通知: one job change with re-employment within a month counts as continuous employment."""
-    return job_change is not None and reemployed is not None and job_change <= reemployed <= add_months(job_change, 1)
 
 
 def effective_employment_end(client: Client) -> date | None:

@@ -22,6 +22,7 @@ from .models import (
     Assignment,
     Client,
     Contact,
+    job_change_continuous,
 )
 
 MAX_TEXT = 20000
@@ -123,6 +124,8 @@ def check_client(client: Client, as_of: date) -> Client:
     if client.reemployed is not None:
         if client.job_change is None or client.reemployed < client.job_change:
             raise InputError("client.reemployed_before_change")
+        if not job_change_continuous(client.job_change, client.reemployed):
+            raise InputError("client.job_change_gap")
     return client
 
 

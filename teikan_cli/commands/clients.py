@@ -255,7 +255,6 @@ def register(app: typer.Typer) -> None:
             if job_change is not None and found.job_change is not None:
                 raise InputError("client.job_change_twice")
             updated = client_from_text(values, day, base=found)
-            _check_job_change(updated)
             check_records_inside(updated, store.record_span(found.id))
             if updated.certificate and updated.certificate != found.certificate:
                 owner = store.certificate_owner(updated.certificate)
@@ -294,16 +293,6 @@ def register(app: typer.Typer) -> None:
             check_records_inside(updated, store.record_span(found.id))
             store.update_client(updated, changes)
         echo(_t("client.ended", id=found.id, date=ended_on.isoformat(), reason=label(why)))
-
-
-def _check_job_change(client) -> None:
-    """One job change counts as continuous employment when re-employed within a month (留意事項通知)."""
-    from ..dates import add_months
-    from ..errors import InputError
-
-    if client.job_change is not None and client.reemployed is not None:
-        if client.reemployed > add_months(client.job_change, 1):
-            raise InputError("client.job_change_gap")
 
 
 def _t(key: str, **params) -> str:
