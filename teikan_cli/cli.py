@@ -63,12 +63,16 @@ def main_options(
     state.db_option = db
 
 
+_FULL_APP: list[typer.Typer] = []
+
+
 def __getattr__(name: str):
-    """`cli.app`: the full app (every command), built on first use."""
+    """`cli.app`: the full app (every command), built on first use. Assigning `cli.app` replaces what
+    `main` runs (tests do); merely reading it does not."""
     if name == "app":
-        full = build_app()
-        globals()["app"] = full
-        return full
+        if not _FULL_APP:
+            _FULL_APP.append(build_app())
+        return _FULL_APP[0]
     raise AttributeError(name)
 
 
@@ -93,7 +97,7 @@ def command_name(argv: list[str]) -> str | None:
 
 def _runner(argv: list[str]):
     """The Click command to run: only the module of the command given (built once per process)."""
-    if "app" in globals():  # the full app was asked for (or replaced, in tests)
+    if "app" in globals():  # replaced (in tests): run that
         return globals()["app"]
     name = command_name(argv) or ""
     # `demo` runs the other commands (report, check) inside its own run: it needs them all.

@@ -38,7 +38,6 @@ class Result:
 
 def run_cli(*args: str, env: dict | None = None) -> Result:
     """Run `teikan` in-process (fast), capturing stdout/stderr and the exit code."""
-    import io
     from contextlib import redirect_stderr, redirect_stdout
 
     from teikan_cli import i18n
@@ -109,3 +108,44 @@ def run_process(*args: str, env: dict | None = None, input: str | None = None) -
 @pytest.fixture
 def db_path(isolated) -> Path:
     return Path(os.environ["TEIKAN_DB"])
+
+
+def build_database(path: Path, commands, *suffix: str) -> Path:
+    """Run CLI commands (each followed by `suffix`, e.g. an --as-of) into the database at `path`; each must
+    succeed. Tests build such a seeded database once per module and copy it into their own file."""
+    for args in commands:
+        result = run_cli("--db", str(path), *args, *suffix)
+        assert (result.exit_code, result.stderr) == (0, ""), result
+    return path
+
+
+def copy_database(source: Path, target: Path) -> None:
+    """A consistent copy through SQLite's online backup (a WAL file is included)."""
+    import sqlite3
+
+    src, dst = sqlite3.connect(source), sqlite3.connect(target)
+    try:
+        with dst:
+            src.backup(dst)
+    finally:
+        src.close()
+        dst.close()
+
+
+_TEMPLATES: dict[str, Path] = {}
+_TEMPLATE_ROOT: list[Path] = []
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _template_root(tmp_path_factory):
+    _TEMPLATE_ROOT[:] = [tmp_path_factory.mktemp("templates")]
+    yield
+    _TEMPLATES.clear()
+
+
+def from_template(key: str, commands) -> None:
+    """Build `commands` into a template database once per session (under `key`, which names the module
+    too), then copy the template into this test's own database."""
+    if key not in _TEMPLATES:
+        _TEMPLATES[key] = build_database(_TEMPLATE_ROOT[0] / f"{len(_TEMPLATES)}.db", commands)
+    copy_database(_TEMPLATES[key], Path(os.environ["TEIKAN_DB"]))

@@ -30,40 +30,26 @@ def state(path):
 @pytest.fixture(scope="module")
 def template(tmp_path_factory):
     """One seeded database per module, copied for each test (fast)."""
-    import os
+    from conftest import build_database
 
-    from conftest import run_cli
-
-    path = tmp_path_factory.mktemp("template") / "teikan.db"
-    old = os.environ.get("TEIKAN_DB")
-    os.environ["TEIKAN_DB"] = str(path)
-    try:
-        for args in (
-            ("init", "--office-name", "ひまわり就労定着センター"),
-            ("add-staff", "佐藤", "--role", "supporter", "--hours", "40"),
-            # 1: active, with a contact and a plan
-            ("add-client", "山田 太郎", "--employment-start", "2024-04-01", "--support-start", "2024-10-01",
-             "--certificate", "0123456789"),
-            ("log-visit", "1", "--date", "2025-02-10", "--type", "face"),
-            ("plan", "1", "--date", "2024-10-15"),
-            # 2: ended 2025-03-31
-            ("add-client", "鈴木 花子", "--employment-start", "2024-01-10", "--support-start", "2024-07-10"),
-            ("end-client", "2", "--date", "2025-03-31", "--reason", "user-request"),
-            # 3 and 4: the same name
-            ("add-client", "佐藤 花子", "--employment-start", "2024-04-01", "--support-start", "2024-10-01",
-             "--certificate", "1234567890"),
-            ("add-client", "佐藤 花子", "--employment-start", "2024-04-01", "--support-start", "2024-11-01"),
-            # 5: not started yet
-            ("add-client", "高橋 一郎", "--employment-start", "2025-01-06", "--support-start", "2025-07-06"),
-        ):
-            result = run_cli(*args, AS_OF)
-            assert result.exit_code == 0, result
-    finally:
-        if old is None:
-            os.environ.pop("TEIKAN_DB", None)
-        else:
-            os.environ["TEIKAN_DB"] = old
-    return path
+    return build_database(tmp_path_factory.mktemp("template") / "teikan.db", (
+        ("init", "--office-name", "ひまわり就労定着センター"),
+        ("add-staff", "佐藤", "--role", "supporter", "--hours", "40"),
+        # 1: active, with a contact and a plan
+        ("add-client", "山田 太郎", "--employment-start", "2024-04-01", "--support-start", "2024-10-01",
+         "--certificate", "0123456789"),
+        ("log-visit", "1", "--date", "2025-02-10", "--type", "face"),
+        ("plan", "1", "--date", "2024-10-15"),
+        # 2: ended 2025-03-31
+        ("add-client", "鈴木 花子", "--employment-start", "2024-01-10", "--support-start", "2024-07-10"),
+        ("end-client", "2", "--date", "2025-03-31", "--reason", "user-request"),
+        # 3 and 4: the same name
+        ("add-client", "佐藤 花子", "--employment-start", "2024-04-01", "--support-start", "2024-10-01",
+         "--certificate", "1234567890"),
+        ("add-client", "佐藤 花子", "--employment-start", "2024-04-01", "--support-start", "2024-11-01"),
+        # 5: not started yet
+        ("add-client", "高橋 一郎", "--employment-start", "2025-01-06", "--support-start", "2025-07-06"),
+    ), AS_OF)
 
 
 @pytest.fixture

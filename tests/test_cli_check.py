@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import json
 import os
-import sqlite3
 from datetime import date
 from pathlib import Path
 
 import pytest
+from conftest import from_template
 
 SETUP = "--as-of=2025-06-01"
 CHECK_KEYS = ["as_of", "months", "findings", "counts", "staffing"]
@@ -22,33 +22,10 @@ def ok(result):
     return result
 
 
-_TEMPLATES: dict[str, Path] = {}
-_TEMPLATE_DIR: list[Path] = []
-
-
-@pytest.fixture(scope="module", autouse=True)
-def template_dir(tmp_path_factory):
-    """Databases built once per module through the CLI, copied into each test's own file."""
-    _TEMPLATE_DIR[:] = [tmp_path_factory.mktemp("templates")]
-    _TEMPLATES.clear()
-    yield
-    _TEMPLATES.clear()
-
-
-def from_template(cli, key: str, commands: list[tuple[str, ...]]) -> None:
-    """Run `commands` through the CLI once into a template file, then copy it to this test's database."""
-    if key not in _TEMPLATES:
-        path = _TEMPLATE_DIR[0] / f"{key}.db"
-        for args in commands:
-            ok(cli("--db", str(path), *args))
-        _TEMPLATES[key] = path
-    copy_database(_TEMPLATES[key], Path(os.environ["TEIKAN_DB"]))
-
-
 def build_office(cli, *, may_report: bool = True, may_employer: bool = True) -> None:
     """One client (#1) fully served in May 2025, a full-time supporter and manager, a current plan."""
     types = ("--type", "face") + (("--type", "employer") if may_employer else ())
-    from_template(cli, f"office-{may_report}-{may_employer}", [
+    from_template(f"{__name__}:office-{may_report}-{may_employer}", [
         ("init", "--office-name", "テスト事業所", SETUP),
         ("add-client", "山田 太郎", "--employment-start", "2024-04-01", "--support-start", "2024-10-01", SETUP),
         ("add-staff", "佐藤", "--role", "supporter", "--hours", "40", "--from", "2024-10-01", SETUP),
@@ -56,16 +33,6 @@ def build_office(cli, *, may_report: bool = True, may_employer: bool = True) -> 
         ("plan", "1", "--date", "2025-05-01", SETUP),
         ("log-visit", "1", "--date", "2025-05-12", *types, SETUP),
     ] + ([("share-report", "1", "--month", "2025-05", "--date", "2025-05-30", SETUP)] if may_report else []))
-
-
-def copy_database(source: Path, target: Path) -> None:
-    """A consistent copy (the online backup API, so a WAL file is included)."""
-    src = sqlite3.connect(source)
-    dst = sqlite3.connect(target)
-    with dst:
-        src.backup(dst)
-    src.close()
-    dst.close()
 
 
 def insert_clients(count: int, **fields) -> None:
@@ -178,7 +145,7 @@ def test_remind_days(cli):
 
 def handover_office(cli) -> None:
     """Client #1: support 2022-10-01 → 2025-09-30, share deadline 2025-06-30; staff and a current plan."""
-    from_template(cli, "handover", [
+    from_template(f"{__name__}:handover", [
         ("init", SETUP),
         ("add-client", "鈴木 一郎", "--employment-start", "2022-04-01", "--support-start", "2022-10-01", SETUP),
         ("add-staff", "佐藤", "--role", "supporter", "--hours", "40", SETUP),

@@ -29,29 +29,16 @@ def ok(result, stdout=None):
 @pytest.fixture(scope="module")
 def template(tmp_path_factory):
     """The seeded database, built once per module and copied for each test (keeps the suite fast)."""
-    import os
+    from conftest import build_database
 
-    from conftest import run_cli
-
-    path = tmp_path_factory.mktemp("template") / "teikan.db"
-    old = os.environ.get("TEIKAN_DB")
-    os.environ["TEIKAN_DB"] = str(path)
-    try:
-        for args in (
-            ("init", "--office-name", "ひまわり就労定着センター", "--office-number", "1312345678"),
-            ("add-staff", "佐藤", "--role", "supporter", "--hours", "40", "--from", "2024-04-01"),
-            ("add-client", "山田 太郎", "--employment-start", "2024-04-01", "--support-start", "2024-10-01",
-             "--kana", "ヤマダ タロウ", "--employer", "テスト商事", "--certificate", "0123456789",
-             "--grant-until", "2026-03-31", "--staff", "佐藤", "--disability", "mental", "--disability", "developmental",
-             "--prior-service", "transition", "--note", "通院は月1回"),
-        ):
-            ok(run_cli(*args, AS_OF))
-    finally:
-        if old is None:
-            os.environ.pop("TEIKAN_DB", None)
-        else:
-            os.environ["TEIKAN_DB"] = old
-    return path
+    return build_database(tmp_path_factory.mktemp("template") / "teikan.db", (
+        ("init", "--office-name", "ひまわり就労定着センター", "--office-number", "1312345678"),
+        ("add-staff", "佐藤", "--role", "supporter", "--hours", "40", "--from", "2024-04-01"),
+        ("add-client", "山田 太郎", "--employment-start", "2024-04-01", "--support-start", "2024-10-01",
+         "--kana", "ヤマダ タロウ", "--employer", "テスト商事", "--certificate", "0123456789",
+         "--grant-until", "2026-03-31", "--staff", "佐藤", "--disability", "mental", "--disability", "developmental",
+         "--prior-service", "transition", "--note", "通院は月1回"),
+    ), AS_OF)
 
 
 @pytest.fixture

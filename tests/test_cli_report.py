@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import json
 import os
-import sqlite3
 from datetime import date
 from pathlib import Path
 
 import pytest
+from conftest import from_template
 
 SETUP = "--as-of=2025-07-01"
 REPORT_KEYS = ["month", "as_of", "office", "clients", "staffing", "handovers", "findings"]
@@ -20,42 +20,15 @@ FINDING_KEYS = ["rule", "severity", "client_id", "month", "message"]
 HANDOVER_KEYS = ["client_id", "name", "support_end", "share_deadline", "days_left", "center", "consent_date",
                  "shared_date", "state"]
 
-_TEMPLATES: dict[str, Path] = {}
-_TEMPLATE_DIR: list[Path] = []
-
-
-@pytest.fixture(scope="module", autouse=True)
-def template_dir(tmp_path_factory):
-    """Databases built once per module through the CLI, copied into each test's own file."""
-    _TEMPLATE_DIR[:] = [tmp_path_factory.mktemp("templates")]
-    _TEMPLATES.clear()
-    yield
-    _TEMPLATES.clear()
-
-
 def ok(result):
     assert result.exit_code == 0, result
     return result
 
 
-def from_template(cli, key: str, commands: list[tuple[str, ...]]) -> None:
-    """Run `commands` through the CLI once into a template file, then copy it to this test's database."""
-    if key not in _TEMPLATES:
-        path = _TEMPLATE_DIR[0] / f"{key}.db"
-        for args in commands:
-            ok(cli("--db", str(path), *args))
-        _TEMPLATES[key] = path
-    source, target = sqlite3.connect(_TEMPLATES[key]), sqlite3.connect(os.environ["TEIKAN_DB"])
-    with target:
-        source.backup(target)
-    source.close()
-    target.close()
-
-
 def june_office(cli) -> None:
     """Five clients in June 2025, each with a different mix of contacts and shared reports."""
     start = ("--employment-start", "2024-04-01", "--support-start", "2024-10-01")
-    from_template(cli, "june", [
+    from_template(f"{__name__}:june", [
         ("init", "--office-name", "テスト事業所", "--office-number", "1312345678", "--opened", "2024-10-01", SETUP),
         ("add-client", "山田 太郎", *start, "--staff", "佐藤", SETUP),
         ("add-client", "佐藤 花子", *start, SETUP),
@@ -257,7 +230,7 @@ def handover_office(cli) -> None:
     def client(name, start):
         return ("add-client", name, "--employment-start", "2022-01-04", "--support-start", start, SETUP)
 
-    from_template(cli, "handovers", [
+    from_template(f"{__name__}:handovers", [
         ("init", SETUP),
         client("伊藤 五郎", "2022-12-01"),  # 1: ends 2025-11-30, not needed
         client("山田 太郎", "2022-08-01"),  # 2: ends 2025-07-31, nothing recorded

@@ -18,27 +18,14 @@ def ok(result, stdout=None):
 @pytest.fixture(scope="module")
 def template(tmp_path_factory):
     """The seeded database, built once per module and copied for each test (keeps the suite fast)."""
-    import os
+    from conftest import build_database
 
-    from conftest import run_cli
-
-    path = tmp_path_factory.mktemp("template") / "teikan.db"
-    old = os.environ.get("TEIKAN_DB")
-    os.environ["TEIKAN_DB"] = str(path)
-    try:
-        for args in (
-            ("add-staff", "佐藤", "--role", "supporter", "--hours", "40"),
-            ("add-client", "山田 太郎", "--employment-start", "2024-04-01", "--support-start", "2024-10-01",
-             "--certificate", "0123456789"),
-            ("add-client", "鈴木 花子", "--employment-start", "2024-07-01", "--support-start", "2025-01-06"),
-        ):
-            ok(run_cli(*args, AS_OF))
-    finally:
-        if old is None:
-            os.environ.pop("TEIKAN_DB", None)
-        else:
-            os.environ["TEIKAN_DB"] = old
-    return path
+    return build_database(tmp_path_factory.mktemp("template") / "teikan.db", (
+        ("add-staff", "佐藤", "--role", "supporter", "--hours", "40"),
+        ("add-client", "山田 太郎", "--employment-start", "2024-04-01", "--support-start", "2024-10-01",
+         "--certificate", "0123456789"),
+        ("add-client", "鈴木 花子", "--employment-start", "2024-07-01", "--support-start", "2025-01-06"),
+    ), AS_OF)
 
 
 @pytest.fixture

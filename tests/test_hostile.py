@@ -102,24 +102,6 @@ REQUIRED = {
 }
 
 
-@pytest.fixture(autouse=True, scope="module")
-def command_built_once():
-    """Typer rebuilds its Click command on every call (~0.1 s); build it once for these many in-process runs.
-
-    The command object is exactly the one `teikan` runs, and `cli.main` (error handling, exit codes) is
-    still the entry point.
-    """
-    import typer.main
-
-    from teikan_cli import cli as cli_module
-
-    command = typer.main.get_command(cli_module.app)
-    original = cli_module.app
-    cli_module.app = lambda *args, **kwargs: command(*args, **kwargs)
-    yield
-    cli_module.app = original
-
-
 class _Stream:
     """Like sys.stdout/sys.stderr of a real run in a UTF-8 locale: stdout strict, stderr backslashreplace."""
 

@@ -22,21 +22,6 @@ SECRETS = ["山田 太郎", "ヤマダ タロウ", "株式会社ひみつ", "012
            "9876543210", "家族の事情", "ないしょのセンター", "引継ぎメモ"]
 
 
-@pytest.fixture(autouse=True, scope="module")
-def command_built_once():
-    """Typer rebuilds its Click command on every call (~0.1 s); build it once for these in-process runs.
-    The command object is exactly the one `teikan` runs, and `cli.main` stays the entry point."""
-    import typer.main
-
-    from teikan_cli import cli as cli_module
-
-    command = typer.main.get_command(cli_module.app)
-    original = cli_module.app
-    cli_module.app = lambda *args, **kwargs: command(*args, **kwargs)
-    yield
-    cli_module.app = original
-
-
 @pytest.fixture(autouse=True)
 def operator(monkeypatch):
     monkeypatch.setenv("LOGNAME", OPERATOR)

@@ -40,21 +40,6 @@ print("committed", flush=True)
 """
 
 
-@pytest.fixture(autouse=True, scope="module")
-def command_built_once():
-    """Typer rebuilds its Click command on every call (~0.1 s); build it once for these in-process runs.
-    The command object is exactly the one `teikan` runs, and `cli.main` stays the entry point."""
-    import typer.main
-
-    from teikan_cli import cli as cli_module
-
-    command = typer.main.get_command(cli_module.app)
-    original = cli_module.app
-    cli_module.app = lambda *args, **kwargs: command(*args, **kwargs)
-    yield
-    cli_module.app = original
-
-
 def _client(cli, name="山田 太郎", **extra):
     args = ["add-client", name, "--employment-start", "2024-04-01", "--support-start", "2024-10-01", AS_OF]
     for key, value in extra.items():
@@ -505,14 +490,6 @@ def test_maintenance_doctests():
     assert doctest.testmod(maintenance).failed == 0
 
 
-def _import_available() -> bool:
-    from teikan_cli.cli import app
-    import typer.main
-
-    return "import" in typer.main.get_command(app).commands
-
-
-@pytest.mark.skipif(not _import_available(), reason="teikan import is not there yet")
 @pytest.mark.parametrize("moment", ["while-committing", "while-checking-rows"])
 def test_sigkill_during_a_real_import_is_all_or_nothing(cli, db_path, tmp_path, moment):
     """`teikan import contacts BIG.csv` killed with SIGKILL: the file has none of the rows or all of them."""
