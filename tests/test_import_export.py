@@ -320,7 +320,8 @@ def caseloads(draw):
                             staff=draw(st.one_of(st.none(), st.sampled_from(staff_names)))))
     contacts = []
     for index, c in enumerate(clients):
-        last = min(c["ended_on"] or TODAY, TODAY)
+        # Contacts lie inside the service, as log-visit and import require (never after support_end).
+        last = min(c["ended_on"] or TODAY, TODAY, support_end(c["start"]))
         if last < c["start"]:
             continue
         span = (last - c["start"]).days
