@@ -7,7 +7,7 @@ from datetime import date
 
 from .dates import Month
 from .models import Assignment, Caseload, Finding, Office
-from .rules import Settings, run_rules
+from .rules import Settings, finding_scope, run_rules
 from .staffing import Staffing, compute_staffing, users_months
 from .store import Store
 
@@ -45,10 +45,18 @@ def load_staffing(store: Store, months: list[Month]) -> dict[Month, Staffing]:
 
 
 def evaluate(store: Store, months: list[Month], as_of: date, settings: Settings = Settings(),
-             activity_months: list[Month] | tuple[Month, ...] = (), dated: bool = True) -> Evaluation:
+             activity_months: list[Month] | tuple[Month, ...] = (), dated: bool = True,
+             scoped: bool = False) -> Evaluation:
     """Load the snapshot for `months` as of `as_of`, compute staffing, and run the month rules for `months`
-    plus (with `dated`) the dated rules at `as_of`."""
-    caseload = store.load_caseload(months, as_of, activity_months)
-    staffing = staffing_for(store, caseload, months)
+    plus (with `dated`) the dated rules at `as_of`.
+
+    With `scoped`, the caseload holds only the clients `rules.finding_scope` leaves in (those that can have a
+    finding or a handover row): the findings are the same, but `caseload.clients` is not every client.
+    """
+    with store.read():
+        if scoped:
+            store.mark_scope(finding_scope(months, as_of, settings, dated))
+        caseload = store.load_caseload(months, as_of, activity_months, scoped=scoped)
+        staffing = staffing_for(store, caseload, months)
     findings = run_rules(caseload, months, as_of, settings, staffing, dated=dated)
     return Evaluation(caseload, months, as_of, staffing, findings)

@@ -54,28 +54,32 @@ def month_rows(caseload: Caseload, month: Month) -> list[dict]:
     first, last = month.first, month.last
     activity = {cid: act for (cid, m), act in caseload.activity.items() if m == month}
     shared_ids = {cid for cid, m in caseload.reports_shared if m == month}
-    rows = []
-    for client in caseload.clients:
-        if client.support_start > last or (client.ended_on is not None and client.ended_on < first):
-            continue  # not active in the month (SPEC §4.2)
-        act = activity.get(client.id, _NO_ACTIVITY)
-        shared = client.id in shared_ids
-        rows.append({
-            "id": client.id,
-            "name": client.name,
-            "staff": client.staff,
-            "face": act.face,
-            "employer": act.employer,
-            "remote": act.remote,
-            "agency": act.agency,
-            "center": act.center,
-            "report_shared": shared,
-            # 報酬告示 第14の2 / 「就労定着支援の実施について」: 対面支援 and a shared 支援レポート.
-            "billable": act.face > 0 and shared,
-            "concerns": list(act.concerns),
-            "support_end": client.support_end.isoformat(),
-        })
-    return rows
+    return [
+        month_row(c.id, c.name, c.staff, c.support_end, activity.get(c.id, _NO_ACTIVITY), c.id in shared_ids)
+        for c in caseload.clients
+        # SPEC §4.2: active in the month.
+        if c.support_start <= last and (c.ended_on is None or c.ended_on >= first)
+    ]
+
+
+def month_row(client_id: int, name: str, staff: str | None, support_end: date, act: MonthActivity,
+              shared: bool) -> dict:
+    """The SPEC §5 row of one client in one month."""
+    return {
+        "id": client_id,
+        "name": name,
+        "staff": staff,
+        "face": act.face,
+        "employer": act.employer,
+        "remote": act.remote,
+        "agency": act.agency,
+        "center": act.center,
+        "report_shared": shared,
+        # 報酬告示 第14の2 / 「就労定着支援の実施について」: 対面支援 and a shared 支援レポート.
+        "billable": act.face > 0 and shared,
+        "concerns": list(act.concerns),
+        "support_end": support_end.isoformat(),
+    }
 
 
 def handover_state(handover: Handover | None) -> str:
@@ -159,13 +163,17 @@ def handover_late_clients(caseload: Caseload, month: Month, as_of: date) -> list
 
 
 def build_report(caseload: Caseload, month: Month, as_of: date, staffing: Staffing, findings: list[Finding],
-                 sections: Mapping[str, object] | None = None) -> dict:
-    """SPEC §5 JSON. `sections` appends further top-level sections (e.g. a fee estimate) after `findings`."""
+                 sections: Mapping[str, object] | None = None, rows: list[dict] | None = None) -> dict:
+    """SPEC §5 JSON. `sections` appends further top-level sections (e.g. a fee estimate) after `findings`.
+
+    `rows` are the month's client rows when read apart (`Store.load_month_rows`, for a caseload scoped to the
+    clients with findings); by default they come from the caseload.
+    """
     data = {
         "month": str(month),
         "as_of": as_of.isoformat(),
         "office": office_json(caseload.office),
-        "clients": month_rows(caseload, month),
+        "clients": month_rows(caseload, month) if rows is None else rows,
         "staffing": staffing.as_json(),
         "handovers": handovers_due(caseload, as_of),
         "findings": [f.as_json() for f in report_findings(findings, month)],

@@ -19,11 +19,12 @@ from datetime import date, timedelta
 from functools import lru_cache
 from typing import Callable
 
-from .dates import Month, add_months, period_end, share_deadline
+from .dates import Month, add_months, period_end, share_deadline, support_end
 from .models import Caseload, Client, Finding, MonthActivity
 from .staffing import Staffing
 
 ERROR, WARNING = "error", "warning"
+_ONE_DAY = timedelta(days=1)
 _NO_ACTIVITY = MonthActivity()
 
 
@@ -290,6 +291,72 @@ def plan_findings(ctx: Context) -> list[Finding]:
             findings.append(_finding("plan-review-overdue", WARNING, c, ctx.as_of, plan=latest.date.isoformat(),
                                      due=current_until.isoformat()))
     return findings
+
+
+# ---------------------------------------------------------------- the scope of a run
+
+
+@dataclass(frozen=True)
+class Scope:
+    """Which clients a run could report on, as bounds the store turns into a few set-based reads (issue 7).
+
+    It is a superset: a client outside it cannot produce a finding, a handover row or a late handover, so the
+    store loads only the clients inside it, and the rules above still decide exactly. `tests/test_scope.py`
+    checks on seeded offices that the findings are the same with and without it.
+    """
+
+    as_of: date
+    since: date  # clients ended before this day are out of every rule
+    duty_months: tuple[tuple[Month, date], ...]  # (month, last day counted) whose duties are due or over
+    span: tuple[date, date] | None  # center contacts in these days (center-cooperation)
+    start_by: date  # handover and period rules, handover lists: support_start on or before this day
+    dated: bool  # the dated rules run: the grant, plan and handover-consent bounds below apply
+    grant_by: date  # grant rule: grant_until on or before this day
+    plan_from: date  # plan rule: no plan from this day to `as_of`
+
+
+def last_start_due_by(day: date) -> date:
+    """The latest `support_start` whose handover share deadline falls on or before `day`.
+
+    `share_deadline(support_end(start))` never decreases as the start moves later (民法 §143 month ends are
+    clamped), so every client starting later has a later deadline, and a later `support_end` too.
+    """
+    start = day - (share_deadline_of_start(day) - day)
+    while share_deadline_of_start(start) > day:
+        start -= _ONE_DAY
+    while share_deadline_of_start(start + _ONE_DAY) <= day:
+        start += _ONE_DAY
+    return start
+
+
+def share_deadline_of_start(start: date) -> date:
+    return _share_deadline(support_end(start))
+
+
+def first_current_plan(as_of: date, months: int = 6) -> date:
+    """The earliest plan date still current on `as_of` (`plan_review_due` never decreases with the plan date):
+    a client with a plan from this day to `as_of` has no plan finding."""
+    day = as_of - (plan_review_due(as_of, months) - as_of)
+    while plan_review_due(day - _ONE_DAY, months) >= as_of:
+        day -= _ONE_DAY
+    while plan_review_due(day, months) < as_of:
+        day += _ONE_DAY
+    return day
+
+
+def finding_scope(months: list[Month], as_of: date, settings: Settings = Settings(), dated: bool = True,
+                  handover_days: int = 90) -> Scope:
+    """The `Scope` of `run_rules(months, as_of, settings, dated)`, widened to the handover lists of `report`
+    (`handovers_due` within `handover_days`, and the month's late handovers)."""
+    months = sorted(set(months))
+    since = min([as_of] + [m.first for m in months])
+    duties = tuple((m, min(m.last, as_of)) for m in months if month_phase(m, as_of, settings.remind_days))
+    span = None
+    if months and min(months[-1].last, as_of) >= months[0].first:
+        span = (months[0].first, min(months[-1].last, as_of))
+    start_by = last_start_due_by(as_of + timedelta(days=max(settings.within, handover_days)))
+    return Scope(as_of, since, duties, span, start_by, dated, as_of + timedelta(days=settings.grant_days),
+                 first_current_plan(as_of, settings.plan_review_months))
 
 
 # ---------------------------------------------------------------- the registry

@@ -11,9 +11,10 @@ import sqlite3
 from collections import Counter, defaultdict
 from contextlib import contextmanager
 from dataclasses import fields, replace
+from functools import lru_cache
 from datetime import date, datetime, timezone
 from pathlib import Path
-from typing import Iterable, Iterator, Sequence
+from typing import TYPE_CHECKING, Iterable, Iterator, Sequence
 
 from .dates import Month, parse_iso
 from .errors import DatabaseError, NotFoundError, InputError
@@ -28,6 +29,9 @@ from .models import (
     Office,
     Plan,
 )
+
+if TYPE_CHECKING:
+    from .rules import Scope
 
 SQLITE_HEADER = b"SQLite format 3\x00"
 BUSY_TIMEOUT_MS = 15000
@@ -115,6 +119,19 @@ class Store:
             except sqlite3.OperationalError:
                 self._rollback()
                 raise DatabaseError("db.locked", path=str(self.path)) from None
+
+    @contextmanager
+    def read(self) -> Iterator[None]:
+        """One read transaction: every query inside sees the same snapshot (in WAL, writers are not blocked)."""
+        if self.conn.in_transaction:
+            yield
+            return
+        self.conn.execute("BEGIN")
+        try:
+            yield
+        finally:
+            if self.conn.in_transaction:
+                self.conn.execute("ROLLBACK")  # nothing was written to the database: end the snapshot
 
     def _rollback(self) -> None:
         if self.conn.in_transaction:
@@ -347,22 +364,24 @@ class Store:
             plans[r[1]].append(Plan(id=r[0], client_id=r[1], date=date.fromisoformat(r[2]), center_cooperation=_split(r[3])))
         return {k: tuple(v) for k, v in plans.items()}
 
-    def load_plans_in_force(self, since: date, as_of: date) -> dict[int, tuple[Plan, ...]]:
+    def load_plans_in_force(self, since: date, as_of: date, scoped: bool = False) -> dict[int, tuple[Plan, ...]]:
         """The plans a run can consult: each client's latest plan before `since`, and every plan from `since`
         to `as_of` (the rules ask for the latest plan on or before a day in that span). Two set-based reads,
         instead of every plan ever made."""
         span = {"since": since.isoformat(), "as_of": as_of.isoformat()}
+        only = " AND client_id IN temp.scope" if scoped else ""
         # SQLite takes the bare columns of a MAX() aggregate from the row holding the maximum: each client's
         # latest plan before `since`, read in index order (no sort).
         rows = self.conn.execute(
-            "SELECT id, client_id, MAX(date) FROM plans WHERE date < :since GROUP BY client_id", span
+            "SELECT id, client_id, MAX(date) FROM plans WHERE date < :since" + only + " GROUP BY client_id", span
         ).fetchall()
         rows += sorted(self.conn.execute(
-            "SELECT id, client_id, date FROM plans WHERE date BETWEEN :since AND :as_of", span
+            "SELECT id, client_id, date FROM plans WHERE date BETWEEN :since AND :as_of" + only, span
         ), key=lambda row: (row[1], row[2]))
         cooperation: dict[int, list[str]] = defaultdict(list)
         for plan_id, reason in self.conn.execute(
-            "SELECT r.plan_id, r.reason FROM plan_cooperation r JOIN plans p ON p.id = r.plan_id WHERE p.date <= :as_of",
+            "SELECT r.plan_id, r.reason FROM plan_cooperation r JOIN plans p ON p.id = r.plan_id WHERE p.date <= :as_of"
+            + only.replace("client_id", "p.client_id"),
             span,
         ):
             cooperation[plan_id].append(reason)
@@ -383,8 +402,10 @@ class Store:
         )
         self.audit("handover", handover.client_id, f"handover:{handover.client_id}")
 
-    def load_handovers(self, client_id: int | None = None) -> dict[int, Handover]:
+    def load_handovers(self, client_id: int | None = None, scoped: bool = False) -> dict[int, Handover]:
         where, params = ("WHERE client_id = ?", (client_id,)) if client_id is not None else ("", ())
+        if scoped:
+            where = "WHERE client_id IN temp.scope"
         rows = self.conn.execute(
             f"SELECT client_id, center, consent_date, shared_date, not_needed, note FROM handovers {where}", params
         ).fetchall()
@@ -430,14 +451,49 @@ class Store:
         ).fetchall()
         return {Month.parse_iso(label): count for label, count in rows}
 
-    def load_activity(self, first: date, last: date) -> dict[tuple[int, Month], MonthActivity]:
+    def mark_scope(self, scope: "Scope") -> int:
+        """Put in `temp.scope` the ids of the clients a run can concern (`rules.Scope`): a few set-based
+        statements, and the scoped loads below read only those clients. Returns how many there are."""
+        conn = self.conn
+        conn.execute("CREATE TEMP TABLE IF NOT EXISTS scope (id INTEGER PRIMARY KEY)")
+        conn.execute("DELETE FROM temp.scope")
+        values = {"since": scope.since.isoformat(), "as_of": scope.as_of.isoformat(),
+                  "start_by": scope.start_by.isoformat(), "grant_by": scope.grant_by.isoformat(),
+                  "plan_from": scope.plan_from.isoformat()}
+        insert = "INSERT OR IGNORE INTO temp.scope SELECT id FROM clients c WHERE (ended_on IS NULL OR ended_on >= :since) AND "
+        # Handover and period rules, the report's handover lists: an early start means an early deadline.
+        conn.execute(insert + "support_start <= :start_by", values)
+        if scope.dated:
+            conn.execute(insert + "grant_until <= :grant_by", values)
+            conn.execute(insert + "id IN (SELECT client_id FROM handovers WHERE not_needed = 0 AND "
+                                  "(consent_date IS NULL OR consent_date > :as_of))", values)
+            conn.execute(insert + "support_start <= :as_of AND NOT EXISTS (SELECT 1 FROM plans p WHERE "
+                                  "p.client_id = c.id AND p.date BETWEEN :plan_from AND :as_of)", values)
+        if scope.span is not None:
+            conn.execute(insert + "id IN (SELECT client_id FROM contacts INDEXED BY contacts_month WHERE date BETWEEN "
+                                  ":first AND :last AND kinds & 16)",
+                         dict(values, first=scope.span[0].isoformat(), last=scope.span[1].isoformat()))
+        for month, cut in scope.duty_months:
+            # Active in the month and not yet done with all three duties (face, employer, shared report).
+            conn.execute(
+                insert + "support_start <= :last AND (ended_on IS NULL OR ended_on >= :first) AND id NOT IN ("
+                "SELECT client_id FROM contacts INDEXED BY contacts_month WHERE date BETWEEN :first AND :cut AND kinds & 1 "
+                "INTERSECT SELECT client_id FROM contacts INDEXED BY contacts_month WHERE date BETWEEN :first AND :cut "
+                "AND kinds & 2 INTERSECT SELECT client_id FROM shared_reports WHERE month = :month AND date <= :as_of)",
+                dict(values, first=month.first.isoformat(), last=month.last.isoformat(), cut=cut.isoformat(),
+                     month=str(month)))
+        return conn.execute("SELECT COUNT(*) FROM temp.scope").fetchone()[0]
+
+    def load_activity(self, first: date, last: date, scoped: bool = False) -> dict[tuple[int, Month], MonthActivity]:
         """Contacts between two dates, counted per client and month in SQL: three set-based reads.
 
         The counts come from the covering index `contacts_month` (date, client_id, kinds) alone; `INDEXED BY`
         keeps SQLite from walking every contact in client order to save the GROUP BY sort (ten times slower on
-        a national file). Concerns and center reasons are read for the period's few such contacts.
+        a national file). Concerns and center reasons are read for the period's few such contacts. With `scoped`,
+        only the clients of `temp.scope` (see `mark_scope`).
         """
         span = (first.isoformat(), last.isoformat())
+        only = " AND client_id IN temp.scope" if scoped else ""
         months: dict[str, Month] = {}
 
         def month_of(label: str) -> Month:
@@ -451,14 +507,14 @@ class Store:
             for client_id, label, kinds in self.conn.execute(
                 "SELECT c.client_id, substr(c.date, 1, 7), group_concat(DISTINCT k.concern) "
                 "FROM contacts c INDEXED BY contacts_month CROSS JOIN contact_concerns k ON k.contact_id = c.id "
-                "WHERE c.date BETWEEN ? AND ? GROUP BY 1, 2",
+                "WHERE c.date BETWEEN ? AND ?" + only.replace("client_id", "c.client_id") + " GROUP BY 1, 2",
                 span,
             )
         }
         center_contacts: dict[tuple[int, str], list] = defaultdict(list)
         for client_id, day, reason in self.conn.execute(
             "SELECT client_id, date, center_reason FROM contacts INDEXED BY contacts_month "
-            "WHERE date BETWEEN ? AND ? AND kinds & 16 ORDER BY date, id",
+            "WHERE date BETWEEN ? AND ? AND kinds & 16" + only + " ORDER BY date, id",
             span,
         ):
             center_contacts[(client_id, day[:7])].append((date.fromisoformat(day), reason))
@@ -466,7 +522,7 @@ class Store:
         for client_id, label, face, employer, remote, agency, center in self.conn.execute(
             "SELECT client_id, substr(date, 1, 7), SUM(kinds & 1 > 0), SUM(kinds & 2 > 0), SUM(kinds & 4 > 0), "
             "SUM(kinds & 8 > 0), SUM(kinds & 16 > 0) FROM contacts INDEXED BY contacts_month "
-            "WHERE date BETWEEN ? AND ? GROUP BY 1, 2",
+            "WHERE date BETWEEN ? AND ?" + only + " GROUP BY 1, 2",
             span,
         ):
             key = (client_id, label)
@@ -474,7 +530,24 @@ class Store:
                 face, employer, remote, agency, center, concerns.get(key, ()), tuple(center_contacts.get(key, ())))
         return result
 
-    def load_reports_shared(self, months: Iterable[Month], as_of: date | None = None) -> frozenset[tuple[int, Month]]:
+    def load_month_rows(self, month: Month, as_of: date) -> list[tuple]:
+        """Every client active in `month` (SPEC §4.2) with the month's activity and shared report as known on
+        `as_of`, by id: `(id, name, staff, support_end, MonthActivity, shared)`, the arguments of
+        `reports.month_row`. Four set-based reads for the whole month, nothing per client."""
+        first, last = month.first, month.last
+        cut = min(last, as_of)
+        activity = {cid: act for (cid, _), act in self.load_activity(first, cut).items()} if cut >= first else {}
+        shared = {cid for cid, in self.conn.execute(
+            "SELECT client_id FROM shared_reports WHERE month = ? AND date <= ?", (str(month), as_of.isoformat()))}
+        rows = self.conn.execute(
+            "SELECT id, name, staff, support_start FROM clients WHERE support_start <= ? AND "
+            "(ended_on IS NULL OR ended_on >= ?) ORDER BY id", (last.isoformat(), first.isoformat()))
+        none = MonthActivity()
+        return [(cid, name, staff, _support_end_of(start), activity.get(cid, none), cid in shared)
+                for cid, name, staff, start in rows]
+
+    def load_reports_shared(self, months: Iterable[Month], as_of: date | None = None,
+                            scoped: bool = False) -> frozenset[tuple[int, Month]]:
         """(client, month) pairs whose support report was shared (on or before `as_of`, when given)."""
         labels = sorted({str(m) for m in months})
         if not labels:
@@ -485,35 +558,39 @@ class Store:
         if as_of is not None:
             sql += " AND date <= ?"
             params.append(as_of.isoformat())
+        if scoped:
+            sql += " AND client_id IN temp.scope"
         rows = self.conn.execute(sql, params)
         return frozenset((r[0], Month.parse_iso(r[1])) for r in rows)
 
-    def load_caseload(self, months: Iterable[Month], as_of: date, activity_months: Iterable[Month] = ()) -> Caseload:
+    def load_caseload(self, months: Iterable[Month], as_of: date, activity_months: Iterable[Month] = (),
+                      scoped: bool = False) -> Caseload:
         """One snapshot for the rules, as it stood on `as_of`: a handful of set-based queries, none per client.
 
         Records dated after `as_of` (contacts, shared reports, handover consent and sharing) are left out,
-        so that a run with an earlier `--as-of` replays what was known then.
+        so that a run with an earlier `--as-of` replays what was known then. With `scoped`, only the clients
+        put in `temp.scope` by `mark_scope` (in the same `read()` transaction).
         """
         months = tuple(sorted(set(months)))
         span = tuple(sorted(set(months) | set(activity_months)))
         since = min([as_of] + [m.first for m in months])
         last = min(span[-1].last, as_of) if span else None
-        activity = self.load_activity(span[0].first, last) if span and last >= span[0].first else {}
+        activity = self.load_activity(span[0].first, last, scoped) if span and last >= span[0].first else {}
         handovers = {
             client_id: replace(
                 h,
                 consent_date=h.consent_date if h.consent_date and h.consent_date <= as_of else None,
                 shared_date=h.shared_date if h.shared_date and h.shared_date <= as_of else None,
             )
-            for client_id, h in self.load_handovers().items()
+            for client_id, h in self.load_handovers(scoped=scoped).items()
         }
         return Caseload(
             office=self.load_office(),
-            clients=tuple(self.load_clients_since(since)),
+            clients=tuple(self._clients("WHERE id IN temp.scope") if scoped else self.load_clients_since(since)),
             assignments=tuple(self.load_assignments()),
             activity=activity,
-            reports_shared=self.load_reports_shared(months, as_of),
-            plans=self.load_plans_in_force(since, as_of),
+            reports_shared=self.load_reports_shared(months, as_of, scoped),
+            plans=self.load_plans_in_force(since, as_of, scoped),
             handovers=handovers,
             months=months,
         )
@@ -823,6 +900,7 @@ def open_store(path: Path, *, create: bool, who: str | None = None) -> Store:
         if conn.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
             conn.execute("PRAGMA journal_mode = WAL")
         conn.execute("PRAGMA synchronous = NORMAL")
+        conn.execute("PRAGMA temp_store = MEMORY")  # sorts and temp.scope never reach a temporary file
         store = Store(conn, path, who)
         if version < SCHEMA_VERSION:
             with store.write():
@@ -938,6 +1016,14 @@ def _disabilities(text: str | None) -> tuple[str, ...]:
 
         found = _DISABILITY_SETS[text] = tuple(sorted(text.split("+"), key=DISABILITIES.index))
     return found
+
+
+@lru_cache(maxsize=8192)
+def _support_end_of(start: str) -> date:
+    """`support_end` of an ISO start (a national file has about a thousand distinct starts)."""
+    from .dates import support_end
+
+    return support_end(date.fromisoformat(start))
 
 
 def _client_from_row(r: tuple, _new=object.__new__, _date=date.fromisoformat) -> Client:

@@ -219,7 +219,7 @@ def test_sql_statements_do_not_grow_with_the_number_of_clients(cli, monkeypatch,
         statements = statements_of(cli, monkeypatch, *command)
         counts.append(len(statements))
     assert counts[0] == counts[1], counts
-    assert counts[0] <= 20
+    assert counts[0] <= 32  # a fixed handful: the snapshot, the scope marks, one read per kind of record
 
 
 # ---------------------------------------------------------------- handovers

@@ -92,23 +92,27 @@ def register(app: typer.Typer) -> None:
         from ..dates import Month, fiscal_year
         from ..engine import evaluate
         from ..rate import handover_reduction_findings, rate_for_month, rate_window
-        from ..reports import build_report, handover_late_clients, report_findings, report_sections
+        from ..reports import build_report, handover_late_clients, month_row, report_findings, report_sections
         from ..rules import sort_findings
 
         day = resolve_as_of(as_of)
         wanted = parse_month_opt(month, day)
         fmt = check_format(fmt, excel=excel)
         store = open_read()
-        # The dated rules' findings carry the month of --as-of: only that month's report lists them.
-        evaluation = evaluate(store, [wanted], day, dated=wanted == Month.of(day))
+        with store.read():  # one snapshot for every part of the report
+            # The dated rules' findings carry the month of --as-of: only that month's report lists them. The
+            # caseload holds only the clients with something to say; the rows come from the whole month.
+            evaluation = evaluate(store, [wanted], day, dated=wanted == Month.of(day), scoped=True)
+            rows = [month_row(*r) for r in store.load_month_rows(wanted, day)]
+            rate = None
+            if fmt == "table" and fiscal_year(wanted) >= 2024:
+                window = rate_window(fiscal_year(wanted))
+                rate = rate_for_month(store.load_clients_active_between(*window), wanted,
+                                      evaluation.caseload.office.rate_tier)
         caseload, staffing = evaluation.caseload, evaluation.staffing[wanted]
         late = [{"rule": "handover-late"} for _ in handover_late_clients(caseload, wanted, day)]
         findings = sort_findings(evaluation.findings + handover_reduction_findings(late, wanted))
-        rate = None
-        if fmt == "table" and fiscal_year(wanted) >= 2024:
-            window = rate_window(fiscal_year(wanted))
-            rate = rate_for_month(store.load_clients_active_between(*window), wanted, caseload.office.rate_tier)
-        data = build_report(caseload, wanted, day, staffing, findings)
+        data = build_report(caseload, wanted, day, staffing, findings, rows=rows)
         if fmt != "table":
             # JSON keeps exactly the keys of SPEC §5; the fee estimate is in the table and in `teikan rate`.
             emit(fmt, REPORT_COLUMNS, data["clients"], data, excel=excel)
@@ -141,7 +145,7 @@ def register(app: typer.Typer) -> None:
                             remind_days=days_option_value(remind_days, "--remind-days"))
         store = open_read()
         months = check_months(day, wanted)
-        evaluation = evaluate(store, months, day, settings)
+        evaluation = evaluate(store, months, day, settings, scoped=True)
         findings = evaluation.findings
         if fmt == "json":
             render.print_json(build_check(months, day, findings, evaluation.staffing[months[-1]]))
