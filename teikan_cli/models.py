@@ -127,6 +127,20 @@ class Assignment:
         )
 
 
+class ServiceRecord(NamedTuple):
+    """The fields of a client that the retention rate reads (`rate.py`), loaded without the rest of the record:
+    the rate of a national file looks at every client of three fiscal years."""
+
+    id: int
+    name: str
+    support_start: date
+    support_end: date
+    ended_on: date | None
+    employment_end: date | None
+    job_change: date | None
+    reemployed: date | None
+
+
 class Plan(NamedTuple):
     """An individual support plan. A NamedTuple (immutable, like the dataclasses here): tens of thousands are
     built per run at national scale, and a tuple costs a tenth of a frozen dataclass to make."""

@@ -34,7 +34,7 @@ from typing import Iterable, Mapping, Sequence
 
 from .dates import Month
 from .errors import InputError
-from .models import Client, Finding, job_change_continuous
+from .models import Client, Finding, ServiceRecord, job_change_continuous
 
 # 報酬告示 第14の2 (令和6年度改定): 就労定着支援サービス費, units a month by 就労定着率 tier.
 # (lower bound of the rate, units); tier 1 is the best. Lower bounds are inclusive.
@@ -110,13 +110,17 @@ def rate_window(fiscal_year: int) -> tuple[date, date]:
     return date(fiscal_year - 3, 4, 1), date(fiscal_year, 3, 31)
 
 
-def used_service_between(client: Client, first: date, last: date) -> bool:
+def used_service_between(client: Client | ServiceRecord, first: date, last: date) -> bool:
     """Active in at least one month between `first` and `last` (SPEC §4.2), the service over at `support_end`."""
+    return _used_in_days(client, Month.of(first).first, Month.of(last).last)
+
+
+def _used_in_days(client: Client | ServiceRecord, first: date, last: date) -> bool:
     end = client.support_end if client.ended_on is None else min(client.ended_on, client.support_end)
-    return client.support_start <= Month.of(last).last and end >= Month.of(first).first
+    return client.support_start <= last and end >= first
 
 
-def effective_employment_end(client: Client) -> date | None:
+def effective_employment_end(client: Client | ServiceRecord) -> date | None:
     """The day employment ended for the retention rule, after applying the one-job-change rule."""
     end = client.employment_end
     if client.job_change is None:
@@ -127,7 +131,7 @@ def effective_employment_end(client: Client) -> date | None:
     return client.job_change if end is None else min(end, client.job_change)
 
 
-def is_retained(client: Client, year_end: date) -> bool:
+def is_retained(client: Client | ServiceRecord, year_end: date) -> bool:
     """Still employed at the fiscal year's end: no employment end on or before `year_end` (issue 9)."""
     end = effective_employment_end(client)
     return end is None or end > year_end
@@ -192,14 +196,16 @@ def percent_text(rate: Fraction | None) -> str:
     return f"{float(round(rate, 4) * 100):.2f}%"
 
 
-def compute_rate(clients: Iterable[Client], fiscal_year: int, notified_tier: int | None = None) -> RateResult:
+def compute_rate(clients: Iterable[Client | ServiceRecord], fiscal_year: int,
+                 notified_tier: int | None = None) -> RateResult:
     """The 就労定着率 that applies in `fiscal_year`, its tier and units (raises for a year with no table)."""
     table = fee_table(fiscal_year)
     first, last = rate_window(fiscal_year)
+    used_from, used_to = Month.of(first).first, Month.of(last).last
     people = tuple(
         Person(c.id, c.name, is_retained(c, last), c.employment_end)
         for c in sorted(clients, key=lambda c: c.id)
-        if used_service_between(c, first, last)
+        if _used_in_days(c, used_from, used_to)
     )
     numerator = sum(1 for p in people if p.retained)
     denominator = len(people)
@@ -214,7 +220,7 @@ def compute_rate(clients: Iterable[Client], fiscal_year: int, notified_tier: int
     return RateResult(fiscal_year, numerator, denominator, tier, units, basis, people)
 
 
-def rate_for_month(clients: Iterable[Client], month: Month, notified_tier: int | None = None) -> RateResult | None:
+def rate_for_month(clients: Iterable[Client | ServiceRecord], month: Month, notified_tier: int | None = None) -> RateResult | None:
     """The rate applying in `month` (its fiscal year), or None when no fee table covers that year."""
     from .dates import fiscal_year
 

@@ -360,3 +360,30 @@ def test_parse_fiscal_year_refuses(text):
     with pytest.raises(InputError) as info:
         parse_fiscal_year(text)
     assert info.value.key == "rate.bad_fiscal_year"
+
+
+# ---------------------------------------------------------------- the store's lean records
+
+
+@pytest.mark.parametrize("fiscal_year", [2024, 2025, 2026])
+def test_service_records_give_the_rate_of_whole_clients(tmp_path, fiscal_year):
+    """`Store.load_service_records` (the fields the rate reads) gives the rate and people of the full records."""
+    import random
+
+    from teikan_cli.store import open_store
+
+    rng = random.Random(fiscal_year)
+    store = open_store(tmp_path / "rate.db", create=True)
+    with store.write():
+        for n in range(1, 120):
+            start = date(2020, 1, 1) + timedelta(days=rng.randrange(2400))
+            change = rng.choice([None, start + timedelta(days=rng.randrange(400))])
+            store.insert_client(person(
+                n, start, ended=rng.choice([None, start + timedelta(days=rng.randrange(30, 1200))]),
+                job_end=rng.choice([None, start + timedelta(days=rng.randrange(30, 1200)), change]),
+                job_change=change,
+                reemployed=change and rng.choice([None, change + timedelta(days=rng.randrange(1, 60))])))
+    first, last = rate_window(fiscal_year)
+    lean = compute_rate(store.load_service_records(first, last), fiscal_year)
+    whole = compute_rate(store.load_clients(), fiscal_year)
+    assert lean == whole and 0 < lean.numerator < lean.denominator

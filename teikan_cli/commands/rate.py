@@ -37,7 +37,7 @@ def register(app: typer.Typer) -> None:
         fee_table(fy)  # refuse a year without a table before opening anything
         store = open_read()
         office = store.load_office()
-        result = compute_rate(store.load_clients_active_between(*rate_window(fy)), fy, office.rate_tier)
+        result = compute_rate(store.load_service_records(*rate_window(fy)), fy, office.rate_tier)
         data = result.as_json()
         if what_if:
             data["what_if"] = what_if_of(result)

@@ -107,7 +107,7 @@ def register(app: typer.Typer) -> None:
             rate = None
             if fmt == "table" and fiscal_year(wanted) >= 2024:
                 window = rate_window(fiscal_year(wanted))
-                rate = rate_for_month(store.load_clients_active_between(*window), wanted,
+                rate = rate_for_month(store.load_service_records(*window), wanted,
                                       evaluation.caseload.office.rate_tier)
         caseload, staffing = evaluation.caseload, evaluation.staffing[wanted]
         late = [{"rule": "handover-late"} for _ in handover_late_clients(caseload, wanted, day)]
