@@ -12,7 +12,6 @@ import os
 import re
 import sys
 import unicodedata
-from functools import lru_cache
 from datetime import date
 from typing import Iterable, Sequence
 
@@ -108,9 +107,19 @@ def width(text: str) -> int:
     return _wide_width(text)
 
 
-@lru_cache(maxsize=65536)
+class _CharWidths(dict):
+    """Columns per character, looked up once per distinct character."""
+
+    def __missing__(self, ch: str) -> int:
+        self[ch] = found = 2 if unicodedata.east_asian_width(ch) in "WF" else 1
+        return found
+
+
+_CHAR_WIDTHS = _CharWidths()
+
+
 def _wide_width(text: str) -> int:
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+    return sum(map(_CHAR_WIDTHS.__getitem__, text))
 
 
 def _is_number(text: str) -> bool:
@@ -123,33 +132,55 @@ def _pad(text: str, size: int, right: bool) -> str:
 
 
 def plain_table(columns: Sequence[str], rows: Iterable[Sequence[str]], headers: Sequence[str]) -> str:
-    """Aligned plain text, never cut to the terminal width. Numbers are right-aligned; work is done a column
-    at a time (a national report has 20,000 rows)."""
+    """Aligned plain text, never cut to the terminal width. Numbers are right-aligned."""
     rows = [list(r) for r in rows]
+    return _plain_columns([[r[i] for r in rows] for i in range(len(headers))], headers)
+
+
+def _plain_columns(texts: Sequence[list[str]], headers: Sequence[str]) -> str:
+    """`plain_table` from the cells a column at a time (a national report has 20,000 rows)."""
     padded = []
-    for i, head in enumerate(headers):
-        values = [r[i] for r in rows]
-        size = max([width(head)] + [width(v) for v in values])
+    for head, values in zip(headers, texts):
         right = bool(values) and all(v.replace(".", "", 1).isdigit() or v == "" for v in values)
         if "".join(values).isascii():
-            cells = [v.rjust(size) if right else v.ljust(size) for v in values]
+            size = max(width(head), max(map(len, values), default=0))
+            cells = [v.rjust(size) for v in values] if right else [v.ljust(size) for v in values]
         else:
-            cells = [_pad(v, size, right) for v in values]
+            widths = [width(v) for v in values]
+            size = max(width(head), max(widths, default=0))
+            cells = [" " * (size - w) + v for v, w in zip(values, widths)] if right else \
+                [v + " " * (size - w) for v, w in zip(values, widths)]
         padded.append([_pad(head, size, right)] + cells)
     return "\n".join("  ".join(parts).rstrip() for parts in zip(*padded))
+
+
+_NONE = type(None)
+
+
+def _column_texts(column: str, values: list, wareki_dates: bool) -> list[str]:
+    """`_clean(cell(v))` for one column's values, with fast paths for columns of plain text, counts or yes/no."""
+    kinds = set(map(type, values))
+    if kinds <= {str, _NONE} and column not in _LABELLED_COLUMNS and not (wareki_dates and column in DATE_COLUMNS):
+        return ["" if v is None else v if v.isprintable() else _clean(v) for v in values]
+    if kinds <= {int, _NONE}:
+        return ["" if v is None else str(v) for v in values]
+    if kinds == {bool}:
+        yes, no = _bool_label(True, column), _bool_label(False, column)
+        return [yes if v else no for v in values]
+    return [_clean(cell(v, column, wareki_dates)) for v in values]
 
 
 def print_table(columns: Sequence[str], rows: Sequence[dict], *, title: str | None = None,
                 wareki_dates: bool = False, out=None) -> None:
     out = out or sys.stdout
     headers = [header(c, rows) for c in columns]
-    texts = [[_clean(cell(r.get(c), c, wareki_dates)) for c in columns] for r in rows]
+    by_column = [_column_texts(c, [r.get(c) for r in rows], wareki_dates) for c in columns]
     if is_rich_terminal(out):
-        _print_rich_table(columns, headers, texts, title, out)
+        _print_rich_table(columns, headers, [list(r) for r in zip(*by_column)], title, out)
     else:
         if title:
             out.write(title + "\n")
-        out.write(plain_table(columns, texts, headers) + "\n")
+        out.write(_plain_columns(by_column, headers) + "\n")
 
 
 FREE_TEXT_MIN = 10  # cells a folding text column gets at least on a narrow terminal
