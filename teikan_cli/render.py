@@ -279,7 +279,76 @@ def print_pairs(pairs: Sequence[tuple[str, str]], *, title: str | None = None, o
 
 def print_json(data, out=None) -> None:
     out = out or sys.stdout
-    out.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+    out.write(json_text(data) + "\n")
+
+
+def json_text(data) -> str:
+    """JSON indented by two spaces, where each flat record of a list (an object holding no object) takes one
+    line: as easy to read and to grep, and written by the C encoder (`indent=` uses the pure-Python one,
+    half a second for a national report's 20,000 records)."""
+    parts: list[str] = []
+    _json_parts(data, 0, parts.append)
+    return "".join(parts)
+
+
+def _record_encoder():
+    from json import encoder
+
+    plain = encoder.JSONEncoder(ensure_ascii=False, separators=(", ", ": "))
+    if encoder.c_make_encoder is None:  # a Python without the C accelerator
+        return plain.encode
+    fast = encoder.c_make_encoder(None, plain.default, encoder.encode_basestring, None, ": ", ", ", False, False,
+                                  True)
+    return lambda value: "".join(fast(value, 0))
+
+
+_RECORD: list = []
+
+
+_CONTAINERS = (dict, list, tuple)
+
+
+def _is_record(value) -> bool:
+    """An object holding no object, and no list holding a list or an object."""
+    if type(value) is not dict:
+        return False
+    for item in value.values():
+        kind = type(item)
+        if kind is dict:
+            return False
+        if (kind is list or kind is tuple) and item:
+            for element in item:
+                if type(element) in _CONTAINERS:
+                    return False
+    return True
+
+
+def _json_parts(value, level: int, put) -> None:
+    kind = type(value)
+    if kind is dict and value:
+        pad = "\n" + "  " * (level + 1)
+        separator = "{"
+        for key, item in value.items():
+            put(separator + pad + json.dumps(str(key), ensure_ascii=False) + ": ")
+            _json_parts(item, level + 1, put)
+            separator = ","
+        put("\n" + "  " * level + "}")
+    elif kind in (list, tuple) and value:
+        if not _RECORD:
+            _RECORD.append(_record_encoder())
+        record = _RECORD[0]
+        pad = "\n" + "  " * (level + 1)
+        separator = "["
+        for item in value:
+            put(separator + pad)
+            if _is_record(item):
+                put(record(item))
+            else:
+                _json_parts(item, level + 1, put)
+            separator = ","
+        put("\n" + "  " * level + "]")
+    else:
+        put(json.dumps(value, ensure_ascii=False))
 
 
 def csv_text(columns: Sequence[str], rows: Iterable[dict]) -> str:
