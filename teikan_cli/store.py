@@ -16,7 +16,7 @@ from datetime import date, datetime, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING, Iterable, Iterator, Sequence
 
-from .dates import Month, parse_iso
+from .dates import Month, month_range, parse_iso
 from .errors import DatabaseError, NotFoundError, InputError
 from .migrations import APPLICATION_ID, SCHEMA_VERSION, migrate
 from .models import (
@@ -94,6 +94,8 @@ class Store:
         self.conn = conn
         self.path = path
         self.who = who
+        # Reads memoised for the length of one `read()` snapshot (a month's activity is read once a run).
+        self._memo: dict | None = None
 
     # -------------------------------------------------------------- transactions
 
@@ -128,9 +130,11 @@ class Store:
             yield
             return
         self.conn.execute("BEGIN")
+        self._memo = {}
         try:
             yield
         finally:
+            self._memo = None
             if self.conn.in_transaction:
                 self.conn.execute("ROLLBACK")  # nothing was written to the database: end the snapshot
 
@@ -458,6 +462,7 @@ class Store:
         conn = self.conn
         conn.execute("CREATE TEMP TABLE IF NOT EXISTS scope (id INTEGER PRIMARY KEY)")
         conn.execute("DELETE FROM temp.scope")
+        self._memo_drop("scope")
         values = {"since": scope.since.isoformat(), "as_of": scope.as_of.isoformat(),
                   "start_by": scope.start_by.isoformat(), "grant_by": scope.grant_by.isoformat(),
                   "plan_from": scope.plan_from.isoformat()}
@@ -475,61 +480,112 @@ class Store:
                                   ":first AND :last AND kinds & 16)",
                          dict(values, first=scope.span[0].isoformat(), last=scope.span[1].isoformat()))
         for month, cut in scope.duty_months:
-            # Active in the month and not yet done with all three duties (face, employer, shared report).
-            conn.execute(
-                insert + "support_start <= :last AND (ended_on IS NULL OR ended_on >= :first) AND id NOT IN ("
-                "SELECT client_id FROM contacts INDEXED BY contacts_month WHERE date BETWEEN :first AND :cut AND kinds & 1 "
-                "INTERSECT SELECT client_id FROM contacts INDEXED BY contacts_month WHERE date BETWEEN :first AND :cut "
-                "AND kinds & 2 INTERSECT SELECT client_id FROM shared_reports WHERE month = :month AND date <= :as_of)",
-                dict(values, first=month.first.isoformat(), last=month.last.isoformat(), cut=cut.isoformat(),
-                     month=str(month)))
+            # Active in the month and not yet done with all three duties (face, employer, shared report): from
+            # the month's activity, which the run reads anyway (report rows, the caseload).
+            activity, shared = self.month_activity(month.first, cut), self.month_shared(month, scope.as_of)
+            done = {cid for cid, act in activity.items() if act.face and act.employer and cid in shared}
+            active = conn.execute(
+                "SELECT id FROM clients WHERE support_start <= ? AND (ended_on IS NULL OR ended_on >= ?)",
+                (month.last.isoformat(), max(month.first, scope.since).isoformat()))
+            self._insert_scope([cid for cid, in active if cid not in done])
         return conn.execute("SELECT COUNT(*) FROM temp.scope").fetchone()[0]
 
     def load_activity(self, first: date, last: date, scoped: bool = False) -> dict[tuple[int, Month], MonthActivity]:
-        """Contacts between two dates, counted per client and month in SQL: three set-based reads.
+        """Contacts between two dates, counted per client and month in SQL: three set-based reads a month.
+        With `scoped`, only the clients of `temp.scope` (see `mark_scope`)."""
+        result = {}
+        for month in month_range(Month.of(first), Month.of(last)):
+            part = self.month_activity(max(first, month.first), min(last, month.last), scoped)
+            result.update(((cid, month), act) for cid, act in part.items())
+        return result
+
+    def month_activity(self, first: date, last: date, scoped: bool = False) -> dict[int, MonthActivity]:
+        """The activity of the days `first`..`last` of one month, by client.
 
         The counts come from the covering index `contacts_month` (date, client_id, kinds) alone; `INDEXED BY`
         keeps SQLite from walking every contact in client order to save the GROUP BY sort (ten times slower on
-        a national file). Concerns and center reasons are read for the period's few such contacts. With `scoped`,
-        only the clients of `temp.scope` (see `mark_scope`).
+        a national file), and the five counts travel packed in one SUM, 12 bits each. Concerns and center
+        reasons are read for the month's few such contacts. Inside `read()`, a whole-office read is kept,
+        and a scoped read is taken from it when there is one.
         """
+        key = ("activity", first, last)
+        memo = self._memo
+        if memo is not None and key in memo:
+            found = memo[key]
+            if scoped:
+                ids = self._scope_ids()
+                return {cid: act for cid, act in found.items() if cid in ids}
+            return found
         span = (first.isoformat(), last.isoformat())
         only = " AND client_id IN temp.scope" if scoped else ""
-        months: dict[str, Month] = {}
-
-        def month_of(label: str) -> Month:
-            found = months.get(label)
-            if found is None:
-                found = months[label] = Month.parse_iso(label)
-            return found
-
-        concerns: dict[tuple[int, str], tuple[str, ...]] = {
-            (client_id, label): _sorted_concerns(kinds.split(","))
-            for client_id, label, kinds in self.conn.execute(
-                "SELECT c.client_id, substr(c.date, 1, 7), group_concat(DISTINCT k.concern) "
+        concerns: dict[int, tuple[str, ...]] = {
+            client_id: _sorted_concerns(kinds.split(","))
+            for client_id, kinds in self.conn.execute(
+                "SELECT c.client_id, group_concat(DISTINCT k.concern) "
                 "FROM contacts c INDEXED BY contacts_month CROSS JOIN contact_concerns k ON k.contact_id = c.id "
-                "WHERE c.date BETWEEN ? AND ?" + only.replace("client_id", "c.client_id") + " GROUP BY 1, 2",
+                "WHERE c.date BETWEEN ? AND ?" + only.replace("client_id", "c.client_id") + " GROUP BY 1",
                 span,
             )
         }
-        center_contacts: dict[tuple[int, str], list] = defaultdict(list)
+        center_contacts: dict[int, list] = defaultdict(list)
         for client_id, day, reason in self.conn.execute(
             "SELECT client_id, date, center_reason FROM contacts INDEXED BY contacts_month "
             "WHERE date BETWEEN ? AND ? AND kinds & 16" + only + " ORDER BY date, id",
             span,
         ):
-            center_contacts[(client_id, day[:7])].append((date.fromisoformat(day), reason))
+            center_contacts[client_id].append((date.fromisoformat(day), reason))
         result = {}
-        for client_id, label, face, employer, remote, agency, center in self.conn.execute(
-            "SELECT client_id, substr(date, 1, 7), SUM(kinds & 1 > 0), SUM(kinds & 2 > 0), SUM(kinds & 4 > 0), "
-            "SUM(kinds & 8 > 0), SUM(kinds & 16 > 0) FROM contacts INDEXED BY contacts_month "
-            "WHERE date BETWEEN ? AND ?" + only + " GROUP BY 1, 2",
+        for client_id, packed, count in self.conn.execute(
+            f"SELECT client_id, SUM({_PACKED_KINDS}), COUNT(*) FROM contacts INDEXED BY contacts_month "
+            "WHERE date BETWEEN ? AND ?" + only + " GROUP BY 1",
             span,
         ):
-            key = (client_id, label)
-            result[(client_id, month_of(label))] = MonthActivity(
-                face, employer, remote, agency, center, concerns.get(key, ()), tuple(center_contacts.get(key, ())))
+            if count > _PACKED_LIMIT:  # 4,096 contacts of a kind in a month would spill into the next count
+                packed = None
+                counts = self.conn.execute(
+                    "SELECT SUM(kinds & 1 > 0), SUM(kinds & 2 > 0), SUM(kinds & 4 > 0), SUM(kinds & 8 > 0), "
+                    "SUM(kinds & 16 > 0) FROM contacts WHERE client_id = ? AND date BETWEEN ? AND ?",
+                    (client_id, *span)).fetchone()
+            else:
+                counts = (packed & 4095, packed >> 12 & 4095, packed >> 24 & 4095, packed >> 36 & 4095, packed >> 48)
+            result[client_id] = MonthActivity(*counts, concerns.get(client_id, ()),
+                                              tuple(center_contacts.get(client_id, ())))
+        if memo is not None and not scoped:
+            memo[key] = result
         return result
+
+    def month_shared(self, month: Month, as_of: date) -> frozenset[int]:
+        """Clients whose support report for `month` was shared on or before `as_of` (kept inside `read()`)."""
+        key = ("shared", month, as_of)
+        if self._memo is not None and key in self._memo:
+            return self._memo[key]
+        found = frozenset(cid for cid, in self.conn.execute(
+            "SELECT client_id FROM shared_reports WHERE month = ? AND date <= ?", (str(month), as_of.isoformat())))
+        if self._memo is not None:
+            self._memo[key] = found
+        return found
+
+    def _insert_scope(self, ids: list[int]) -> None:
+        """Add ids to `temp.scope` in one statement (SQLite's JSON functions, built in since 3.38); one insert
+        per id only on an older SQLite built without them."""
+        import json
+
+        try:
+            self.conn.execute("INSERT OR IGNORE INTO temp.scope SELECT value FROM json_each(?)", (json.dumps(ids),))
+        except sqlite3.OperationalError:
+            self.conn.executemany("INSERT OR IGNORE INTO temp.scope VALUES (?)", [(i,) for i in ids])
+
+    def _scope_ids(self) -> frozenset[int]:
+        if self._memo is not None and "scope" in self._memo:
+            return self._memo["scope"]
+        found = frozenset(cid for cid, in self.conn.execute("SELECT id FROM temp.scope"))
+        if self._memo is not None:
+            self._memo["scope"] = found
+        return found
+
+    def _memo_drop(self, key) -> None:
+        if self._memo is not None:
+            self._memo.pop(key, None)
 
     def load_month_rows(self, month: Month, as_of: date) -> list[tuple]:
         """Every client active in `month` (SPEC §4.2) with the month's activity and shared report as known on
@@ -537,9 +593,8 @@ class Store:
         `reports.month_row`. Four set-based reads for the whole month, nothing per client."""
         first, last = month.first, month.last
         cut = min(last, as_of)
-        activity = {cid: act for (cid, _), act in self.load_activity(first, cut).items()} if cut >= first else {}
-        shared = {cid for cid, in self.conn.execute(
-            "SELECT client_id FROM shared_reports WHERE month = ? AND date <= ?", (str(month), as_of.isoformat()))}
+        activity = self.month_activity(first, cut) if cut >= first else {}
+        shared = self.month_shared(month, as_of)
         rows = self.conn.execute(
             "SELECT id, name, staff, support_start FROM clients WHERE support_start <= ? AND "
             "(ended_on IS NULL OR ended_on >= ?) ORDER BY id", (last.isoformat(), first.isoformat()))
@@ -553,6 +608,10 @@ class Store:
         labels = sorted({str(m) for m in months})
         if not labels:
             return frozenset()
+        if self._memo is not None and as_of is not None:  # inside read(): the months' sets are kept
+            ids = self._scope_ids() if scoped else None
+            return frozenset((cid, month) for month in {Month.parse_iso(label) for label in labels}
+                             for cid in self.month_shared(month, as_of) if ids is None or cid in ids)
         marks = ", ".join("?" for _ in labels)
         sql = f"SELECT client_id, month FROM shared_reports WHERE month IN ({marks})"
         params: list = list(labels)
@@ -1032,6 +1091,12 @@ def _support_end_of(start: str) -> date:
     from .dates import support_end
 
     return support_end(date.fromisoformat(start))
+
+
+# The five type counts of a month in one SUM: face, employer, remote, agency and center, 12 bits each.
+# (SQLite gives & | << the same precedence, left to right: every term is bracketed.)
+_PACKED_KINDS = "(kinds & 1) | ((kinds & 2) << 11) | ((kinds & 4) << 22) | ((kinds & 8) << 33) | ((kinds & 16) << 44)"
+_PACKED_LIMIT = 4095
 
 
 def _client_from_row(r: tuple, _new=object.__new__, _date=date.fromisoformat) -> Client:

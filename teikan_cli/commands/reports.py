@@ -102,8 +102,8 @@ def register(app: typer.Typer) -> None:
         with store.read():  # one snapshot for every part of the report
             # The dated rules' findings carry the month of --as-of: only that month's report lists them. The
             # caseload holds only the clients with something to say; the rows come from the whole month.
-            evaluation = evaluate(store, [wanted], day, dated=wanted == Month.of(day), scoped=True)
             rows = [month_row(*r) for r in store.load_month_rows(wanted, day)]
+            evaluation = evaluate(store, [wanted], day, dated=wanted == Month.of(day), scoped=True)
             rate = None
             if fmt == "table" and fiscal_year(wanted) >= 2024:
                 window = rate_window(fiscal_year(wanted))
