@@ -12,6 +12,7 @@ import os
 import re
 import sys
 import unicodedata
+from itertools import repeat
 from datetime import date
 from typing import Iterable, Sequence
 
@@ -141,12 +142,14 @@ def _plain_columns(texts: Sequence[list[str]], headers: Sequence[str]) -> str:
     """`plain_table` from the cells a column at a time (a national report has 20,000 rows)."""
     padded = []
     for head, values in zip(headers, texts):
-        right = bool(values) and all(v.replace(".", "", 1).isdigit() or v == "" for v in values)
-        if "".join(values).isascii():
+        joined = "".join(values)
+        right = bool(values) and (not joined or joined.isdigit() or (
+            "." in joined and all(v.replace(".", "", 1).isdigit() or v == "" for v in values)))
+        if joined.isascii():
             size = max(width(head), max(map(len, values), default=0))
             cells = [v.rjust(size) for v in values] if right else [v.ljust(size) for v in values]
         else:
-            widths = [width(v) for v in values]
+            widths = _widths(values, set(joined))
             size = max(width(head), max(widths, default=0))
             cells = [" " * (size - w) + v for v, w in zip(values, widths)] if right else \
                 [v + " " * (size - w) for v, w in zip(values, widths)]
@@ -154,11 +157,23 @@ def _plain_columns(texts: Sequence[list[str]], headers: Sequence[str]) -> str:
     return "\n".join("  ".join(parts).rstrip() for parts in zip(*padded))
 
 
+def _widths(values: list[str], chars: set[str]) -> list[int]:
+    """`width` of each value, measured in C: when every non-ASCII character of the column is wide and takes
+    three bytes in UTF-8 (kanji, kana, full-width forms), a value's width is its length plus half its extra
+    bytes; otherwise wide characters are translated to two cells and the result's length taken."""
+    wide = {ch for ch in chars if _CHAR_WIDTHS[ch] == 2}
+    if all(ch in wide and 0x800 <= ord(ch) <= 0xFFFF for ch in chars if ord(ch) > 0x7F):
+        return [(len(v.encode()) + len(v)) // 2 if not v.isascii() else len(v) for v in values]
+    doubled = {ord(ch): "  " for ch in wide}
+    return [len(v.translate(doubled)) for v in values]
+
+
 _NONE = type(None)
 
 
 def _column_texts(column: str, values: list, wareki_dates: bool) -> list[str]:
-    """`_clean(cell(v))` for one column's values, with fast paths for columns of plain text, counts or yes/no."""
+    """`_clean(cell(v))` for one column's values, with fast paths for columns of plain text, counts, yes/no
+    and lists."""
     kinds = set(map(type, values))
     if kinds <= {str, _NONE} and column not in _LABELLED_COLUMNS and not (wareki_dates and column in DATE_COLUMNS):
         return ["" if v is None else v if v.isprintable() else _clean(v) for v in values]
@@ -167,6 +182,9 @@ def _column_texts(column: str, values: list, wareki_dates: bool) -> list[str]:
     if kinds == {bool}:
         yes, no = _bool_label(True, column), _bool_label(False, column)
         return [yes if v else no for v in values]
+    if kinds <= {list, tuple}:
+        texts = [", ".join([_item_label(str(x), column) for x in v]) if v else "" for v in values]
+        return [t if t.isprintable() else _clean(t) for t in texts]
     return [_clean(cell(v, column, wareki_dates)) for v in values]
 
 
@@ -174,7 +192,7 @@ def print_table(columns: Sequence[str], rows: Sequence[dict], *, title: str | No
                 wareki_dates: bool = False, out=None) -> None:
     out = out or sys.stdout
     headers = [header(c, rows) for c in columns]
-    by_column = [_column_texts(c, [r.get(c) for r in rows], wareki_dates) for c in columns]
+    by_column = [_column_texts(c, list(map(dict.get, rows, repeat(c))), wareki_dates) for c in columns]
     if is_rich_terminal(out):
         _print_rich_table(columns, headers, [list(r) for r in zip(*by_column)], title, out)
     else:
