@@ -10,7 +10,7 @@ import os
 import sqlite3
 from collections import Counter, defaultdict
 from contextlib import contextmanager
-from dataclasses import fields, replace
+from dataclasses import fields
 from functools import lru_cache
 from datetime import date, datetime, timezone
 from pathlib import Path
@@ -374,21 +374,31 @@ class Store:
         to `as_of` (the rules ask for the latest plan on or before a day in that span). Two set-based reads,
         instead of every plan ever made."""
         span = {"since": since.isoformat(), "as_of": as_of.isoformat()}
-        only = " AND client_id IN temp.scope" if scoped else ""
-        # SQLite takes the bare columns of a MAX() aggregate from the row holding the maximum: each client's
-        # latest plan before `since`, read in index order (no sort).
-        rows = self.conn.execute(
-            "SELECT id, client_id, MAX(date) FROM plans WHERE date < :since" + only + " GROUP BY client_id", span
-        ).fetchall()
-        rows += sorted(self.conn.execute(
-            "SELECT id, client_id, date FROM plans WHERE date BETWEEN :since AND :as_of" + only, span
-        ), key=lambda row: (row[1], row[2]))
+        if scoped:
+            # From each client of `temp.scope`, by the (client_id, date) index: the few clients, not every plan.
+            rows = self.conn.execute(
+                "SELECT p.id, p.client_id, p.date FROM temp.scope s CROSS JOIN plans p ON p.id = "
+                "(SELECT id FROM plans WHERE client_id = s.id AND date < :since ORDER BY date DESC LIMIT 1)", span
+            ).fetchall()
+            rows += self.conn.execute(
+                "SELECT p.id, p.client_id, p.date FROM temp.scope s CROSS JOIN plans p ON p.client_id = s.id "
+                "WHERE p.date BETWEEN :since AND :as_of ORDER BY p.client_id, p.date", span
+            ).fetchall()
+            reasons_sql = ("SELECT r.plan_id, r.reason FROM temp.scope s CROSS JOIN plans p ON p.client_id = s.id "
+                           "CROSS JOIN plan_cooperation r ON r.plan_id = p.id WHERE p.date <= :as_of")
+        else:
+            # SQLite takes the bare columns of a MAX() aggregate from the row holding the maximum: each
+            # client's latest plan before `since`, read in index order (no sort).
+            rows = self.conn.execute(
+                "SELECT id, client_id, MAX(date) FROM plans WHERE date < :since GROUP BY client_id", span
+            ).fetchall()
+            rows += sorted(self.conn.execute(
+                "SELECT id, client_id, date FROM plans WHERE date BETWEEN :since AND :as_of", span
+            ), key=lambda row: (row[1], row[2]))
+            reasons_sql = ("SELECT r.plan_id, r.reason FROM plan_cooperation r JOIN plans p ON p.id = r.plan_id "
+                           "WHERE p.date <= :as_of")
         cooperation: dict[int, list[str]] = defaultdict(list)
-        for plan_id, reason in self.conn.execute(
-            "SELECT r.plan_id, r.reason FROM plan_cooperation r JOIN plans p ON p.id = r.plan_id WHERE p.date <= :as_of"
-            + only.replace("client_id", "p.client_id"),
-            span,
-        ):
+        for plan_id, reason in self.conn.execute(reasons_sql, span):
             cooperation[plan_id].append(reason)
         plans: dict[int, list[Plan]] = defaultdict(list)
         parse = date.fromisoformat
@@ -407,15 +417,20 @@ class Store:
         )
         self.audit("handover", handover.client_id, f"handover:{handover.client_id}")
 
-    def load_handovers(self, client_id: int | None = None, scoped: bool = False) -> dict[int, Handover]:
+    def load_handovers(self, client_id: int | None = None, scoped: bool = False,
+                       as_of: date | None = None) -> dict[int, Handover]:
+        """Handovers by client; with `as_of`, consent and sharing dated later are left out (not known yet)."""
         where, params = ("WHERE client_id = ?", (client_id,)) if client_id is not None else ("", ())
         if scoped:
             where = "WHERE client_id IN temp.scope"
         rows = self.conn.execute(
             f"SELECT client_id, center, consent_date, shared_date, not_needed, note FROM handovers {where}", params
         ).fetchall()
+        known = "9999-12-31" if as_of is None else as_of.isoformat()  # ISO dates compare as text
         return {
-            r[0]: Handover(client_id=r[0], center=r[1], consent_date=parse_iso(r[2]), shared_date=parse_iso(r[3]),
+            r[0]: Handover(client_id=r[0], center=r[1],
+                           consent_date=parse_iso(r[2]) if r[2] and r[2] <= known else None,
+                           shared_date=parse_iso(r[3]) if r[3] and r[3] <= known else None,
                            not_needed=bool(r[4]), note=r[5])
             for r in rows
         }
@@ -636,14 +651,7 @@ class Store:
         since = min([as_of] + [m.first for m in months])
         last = min(span[-1].last, as_of) if span else None
         activity = self.load_activity(span[0].first, last, scoped) if span and last >= span[0].first else {}
-        handovers = {
-            client_id: replace(
-                h,
-                consent_date=h.consent_date if h.consent_date and h.consent_date <= as_of else None,
-                shared_date=h.shared_date if h.shared_date and h.shared_date <= as_of else None,
-            )
-            for client_id, h in self.load_handovers(scoped=scoped).items()
-        }
+        handovers = self.load_handovers(scoped=scoped, as_of=as_of)
         return Caseload(
             office=self.load_office(),
             clients=tuple(self._clients("WHERE id IN temp.scope") if scoped else self.load_clients_since(since)),
@@ -1125,4 +1133,4 @@ def _client_values(client: Client) -> dict:
     return values
 
 
-__all__ = ["Store", "open_store", "resolve_path", "replace"]
+__all__ = ["Store", "open_store", "resolve_path"]
