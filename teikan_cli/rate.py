@@ -28,11 +28,11 @@ import math
 import re
 import unicodedata
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from fractions import Fraction
 from typing import Iterable, Mapping, Sequence
 
-from .dates import Month
+from .dates import Month, support_end
 from .errors import InputError
 from .models import Client, Finding, ServiceRecord, job_change_continuous
 
@@ -53,6 +53,9 @@ FIRST_TABLE_YEAR = min(FEE_TABLES)
 TIERS = tuple(range(1, 8))
 BASES = ("history", "notified-tier", "no-history")
 LAST_FISCAL_YEAR = 9000
+
+
+_ONE_DAY = timedelta(days=1)
 
 
 class NoFeeTableError(InputError):
@@ -199,7 +202,7 @@ def percent_text(rate: Fraction | None) -> str:
 def compute_rate(clients: Iterable[Client | ServiceRecord], fiscal_year: int,
                  notified_tier: int | None = None) -> RateResult:
     """The 就労定着率 that applies in `fiscal_year`, its tier and units (raises for a year with no table)."""
-    table = fee_table(fiscal_year)
+    fee_table(fiscal_year)
     first, last = rate_window(fiscal_year)
     used_from, used_to = Month.of(first).first, Month.of(last).last
     people = tuple(
@@ -207,8 +210,55 @@ def compute_rate(clients: Iterable[Client | ServiceRecord], fiscal_year: int,
         for c in sorted(clients, key=lambda c: c.id)
         if _used_in_days(c, used_from, used_to)
     )
-    numerator = sum(1 for p in people if p.retained)
-    denominator = len(people)
+    return _result(fiscal_year, sum(1 for p in people if p.retained), len(people), notified_tier, people)
+
+
+def rate_summary(plain_users: int, others: Iterable[Client | ServiceRecord], fiscal_year: int,
+                 notified_tier: int | None = None) -> RateResult:
+    """`compute_rate` without the list of people, for the report's fee estimate: `plain_users` users of the
+    window have no employment end and no job change recorded (so are retained, counted by
+    `Store.count_plain_users`), and only the `others` are looked at one by one."""
+    fee_table(fiscal_year)
+    first, last = rate_window(fiscal_year)
+    used_from, used_to = Month.of(first).first, Month.of(last).last
+    used = [c for c in others if _used_in_days(c, used_from, used_to)]
+    retained = sum(1 for c in used if is_retained(c, last))
+    return _result(fiscal_year, plain_users + retained, plain_users + len(used), notified_tier, ())
+
+
+def first_start_used_from(day: date) -> date:
+    """The earliest `support_start` whose service period (`support_end`) reaches `day`: `support_end` never
+    decreases as the start moves later (民法 §143)."""
+    start = day - (support_end(day) - day)
+    while support_end(start - _ONE_DAY) >= day:
+        start -= _ONE_DAY
+    while support_end(start) < day:
+        start += _ONE_DAY
+    return start
+
+
+def summary_for_month(plain_users: int, others: Iterable[Client | ServiceRecord], month: Month,
+                      notified_tier: int | None = None) -> RateResult | None:
+    """`rate_summary` for the fiscal year of `month`, or None when no fee table covers that year."""
+    from .dates import fiscal_year
+
+    try:
+        return rate_summary(plain_users, others, fiscal_year(month), notified_tier)
+    except NoFeeTableError:
+        return None
+
+
+def used_window(fiscal_year: int) -> tuple[date, date, date]:
+    """The days a user of `fiscal_year`'s window was active on (whole months, SPEC §4.2) and the earliest
+    support start whose period reaches the first of them: the bounds `Store.count_plain_users` takes."""
+    first, last = rate_window(fiscal_year)
+    used_from, used_to = Month.of(first).first, Month.of(last).last
+    return used_from, used_to, first_start_used_from(used_from)
+
+
+def _result(fiscal_year: int, numerator: int, denominator: int, notified_tier: int | None,
+            people: tuple[Person, ...]) -> RateResult:
+    table = fee_table(fiscal_year)
     if denominator:
         tier = tier_for(Fraction(numerator, denominator), fiscal_year)
         basis = "history"

@@ -177,6 +177,8 @@ def _column_texts(column: str, values: list, wareki_dates: bool) -> list[str]:
     kinds = set(map(type, values))
     if kinds <= {str, _NONE} and column not in _LABELLED_COLUMNS and not (wareki_dates and column in DATE_COLUMNS):
         return ["" if v is None else v if v.isprintable() else _clean(v) for v in values]
+    if kinds == {int}:
+        return list(map(str, values))
     if kinds <= {int, _NONE}:
         return ["" if v is None else str(v) for v in values]
     if kinds == {bool}:

@@ -151,7 +151,7 @@ def handover_late_clients(caseload: Caseload, month: Month, as_of: date) -> list
     for client in caseload.clients:
         if not client.active_in(month):
             continue
-        deadline = client.share_deadline
+        deadline = share_deadline_of(client)
         if deadline >= cutoff or (client.ended_on is not None and client.ended_on <= deadline):
             continue
         handover = caseload.handovers.get(client.id)

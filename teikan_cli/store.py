@@ -663,17 +663,28 @@ class Store:
             months=months,
         )
 
-    def load_service_records(self, first: date, last: date) -> list[ServiceRecord]:
+    def load_service_records(self, first: date, last: date, changed_only: bool = False) -> list[ServiceRecord]:
         """Clients active (SPEC §4.2) in at least one month between two dates, with only the fields the
-        retention rate reads (`rate.py`), by id: one query."""
+        retention rate reads (`rate.py`), by id: one query. With `changed_only`, only those with an
+        employment end or a job change recorded (the others are counted by `count_plain_users`)."""
+        changed = " AND (employment_end IS NOT NULL OR job_change IS NOT NULL)" if changed_only else ""
         rows = self.conn.execute(
             "SELECT id, name, support_start, ended_on, employment_end, job_change, reemployed FROM clients "
-            "WHERE support_start <= ? AND (ended_on IS NULL OR ended_on >= ?) ORDER BY id",
+            "WHERE support_start <= ? AND (ended_on IS NULL OR ended_on >= ?)" + changed + " ORDER BY id",
             (Month.of(last).last.isoformat(), Month.of(first).first.isoformat()))
         parse = date.fromisoformat
         return [ServiceRecord(cid, name, parse(start), _support_end_of(start), ended and parse(ended),
                               left and parse(left), change and parse(change), again and parse(again))
                 for cid, name, start, ended, left, change, again in rows]
+
+    def count_plain_users(self, used_from: date, used_to: date, start_from: date) -> int:
+        """Users active between `used_from` and `used_to` whose period reaches `used_from` (a start on or after
+        `start_from`, see `rate.used_window`) and who have neither an employment end nor a job change recorded:
+        retained, by the rule of `rate.is_retained`. One count on the index of support periods."""
+        return self.conn.execute(
+            "SELECT COUNT(*) FROM clients WHERE support_start BETWEEN ? AND ? AND (ended_on IS NULL OR ended_on >= ?) "
+            "AND employment_end IS NULL AND job_change IS NULL",
+            (start_from.isoformat(), used_to.isoformat(), used_from.isoformat())).fetchone()[0]
 
     # -------------------------------------------------------------- maintenance: backup, restore, doctor, purge
 

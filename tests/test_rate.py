@@ -6,10 +6,10 @@ from datetime import date, timedelta
 from fractions import Fraction
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from teikan_cli.dates import Month
+from teikan_cli.dates import Month, support_end
 from teikan_cli.errors import InputError
 from teikan_cli.models import Client, Finding
 from teikan_cli.rate import (
@@ -17,6 +17,7 @@ from teikan_cli.rate import (
     RateResult,
     compute_rate,
     effective_employment_end,
+    first_start_used_from,
     fee_estimate,
     fee_table,
     handover_reduction_findings,
@@ -28,10 +29,12 @@ from teikan_cli.rate import (
     parse_fiscal_year,
     percent_text,
     rate_for_month,
+    rate_summary,
     rate_float,
     rate_window,
     tier_for,
     used_service_between,
+    used_window,
     what_if,
 )
 
@@ -387,3 +390,38 @@ def test_service_records_give_the_rate_of_whole_clients(tmp_path, fiscal_year):
     lean = compute_rate(store.load_service_records(first, last), fiscal_year)
     whole = compute_rate(store.load_clients(), fiscal_year)
     assert lean == whole and 0 < lean.numerator < lean.denominator
+    # The report's fee estimate: plain users counted in SQL, the others one by one; the same counts and tier.
+    used_from, used_to, start_from = used_window(fiscal_year)
+    summary = rate_summary(store.count_plain_users(used_from, used_to, start_from),
+                           store.load_service_records(first, last, changed_only=True), fiscal_year)
+    assert (summary.numerator, summary.denominator, summary.tier, summary.units, summary.basis) == \
+        (whole.numerator, whole.denominator, whole.tier, whole.units, whole.basis)
+
+
+@pytest.mark.parametrize("fiscal_year", [2024, 2025, 2026])
+def test_the_summary_counts_users_at_the_edge_of_the_window(tmp_path, fiscal_year):
+    """Starts around `first_start_used_from`: a period ending the day before the window is out, on its first
+    day in; an end recorded before the window is out."""
+    from teikan_cli.store import open_store
+
+    used_from, used_to, start_from = used_window(fiscal_year)
+    assert support_end(start_from) >= used_from > support_end(start_from - timedelta(days=1))
+    store = open_store(tmp_path / "edge.db", create=True)
+    with store.write():
+        for n, start in enumerate([start_from - timedelta(days=1), start_from, start_from + timedelta(days=1),
+                                   used_to, used_to + timedelta(days=1)], start=1):
+            store.insert_client(person(n, start))
+        store.insert_client(person(6, start_from + timedelta(days=40), ended=used_from - timedelta(days=1)))
+        store.insert_client(person(7, start_from + timedelta(days=40), ended=used_from))
+    whole = compute_rate(store.load_clients(), fiscal_year)
+    summary = rate_summary(store.count_plain_users(used_from, used_to, start_from),
+                           store.load_service_records(used_from, used_to, changed_only=True), fiscal_year)
+    assert [p.client_id for p in whole.people] == [2, 3, 4, 7]
+    assert (summary.numerator, summary.denominator) == (whole.numerator, whole.denominator) == (4, 4)
+
+
+@settings(max_examples=200)
+@given(st.dates(min_value=date(1990, 1, 1), max_value=date(2190, 12, 31)))
+def test_first_start_used_from_is_the_exact_bound(day):
+    start = first_start_used_from(day)
+    assert support_end(start) >= day > support_end(start - timedelta(days=1))

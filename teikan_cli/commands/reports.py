@@ -91,7 +91,7 @@ def register(app: typer.Typer) -> None:
         """
         from ..dates import Month, fiscal_year
         from ..engine import evaluate
-        from ..rate import handover_reduction_findings, rate_for_month, rate_window
+        from ..rate import handover_reduction_findings, summary_for_month, used_window
         from ..reports import build_report, handover_late_clients, month_row, report_findings, report_sections
         from ..rules import sort_findings
 
@@ -106,9 +106,12 @@ def register(app: typer.Typer) -> None:
             evaluation = evaluate(store, [wanted], day, dated=wanted == Month.of(day), scoped=True)
             rate = None
             if fmt == "table" and fiscal_year(wanted) >= 2024:
-                window = rate_window(fiscal_year(wanted))
-                rate = rate_for_month(store.load_service_records(*window), wanted,
-                                      evaluation.caseload.office.rate_tier)
+                # The fee estimate needs the rate's counts only: users with nothing recorded about their
+                # employment are counted in SQL, the others looked at one by one (rate.rate_summary).
+                used_from, used_to, start_from = used_window(fiscal_year(wanted))
+                rate = summary_for_month(store.count_plain_users(used_from, used_to, start_from),
+                                         store.load_service_records(used_from, used_to, changed_only=True),
+                                         wanted, evaluation.caseload.office.rate_tier)
         caseload, staffing = evaluation.caseload, evaluation.staffing[wanted]
         late = [{"rule": "handover-late"} for _ in handover_late_clients(caseload, wanted, day)]
         findings = sort_findings(evaluation.findings + handover_reduction_findings(late, wanted))
