@@ -39,6 +39,12 @@ def main() -> None:
 
         sys.stdout.write(f"teikan {__version__}\n")
         sys.exit(0)
+    import gc
+
+    # A run is short and allocates its data once (a national report builds ~200,000 objects, none in a cycle):
+    # collect young objects every 10,000 allocations instead of 700, which spares the collector walking the
+    # same long-lived objects over and over (about 70 ms of a national `report`).
+    gc.set_threshold(10_000, 50, 100)
     from .cli import main as cli_main
 
     cli_main(argv)
