@@ -328,6 +328,12 @@ _RECORD: list = []
 _CONTAINERS = (dict, list, tuple)
 
 
+class Records(list):
+    """A list whose items are all flat records (objects holding no object, as `_is_record` tests), built so by
+    their maker: `json_text` writes them one a line without testing each (the 18,699 rows of a national
+    report). Everywhere else it is a plain list."""
+
+
 def _is_record(value) -> bool:
     """An object holding no object, and no list holding a list or an object."""
     if type(value) is not dict:
@@ -353,15 +359,16 @@ def _json_parts(value, level: int, put) -> None:
             _json_parts(item, level + 1, put)
             separator = ","
         put("\n" + "  " * level + "}")
-    elif kind in (list, tuple) and value:
+    elif (kind is list or kind is tuple or kind is Records) and value:
         if not _RECORD:
             _RECORD.append(_record_encoder())
         record = _RECORD[0]
         pad = "\n" + "  " * (level + 1)
         separator = "["
+        trusted = kind is Records
         for item in value:
             put(separator + pad)
-            if _is_record(item):
+            if trusted or _is_record(item):
                 put(record(item))
             else:
                 _json_parts(item, level + 1, put)

@@ -89,3 +89,9 @@ def test_json_records_take_one_line_each():
         '  }\n'
         '}\n'
     )
+
+
+def test_records_are_written_like_a_tested_list():
+    rows = [{"id": n, "name": "山田", "concerns": ["attendance"] * (n % 2), "billable": n % 3 == 0} for n in range(5)]
+    data = {"clients": rows, "findings": []}
+    assert render.json_text({"clients": render.Records(rows), "findings": []}) == render.json_text(data)

@@ -387,3 +387,26 @@ def test_doctor_reports_contact_kinds_that_disagree_with_the_types(cli, db_path)
     r = cli("doctor")
     assert r.exit_code == 1
     assert "problem  contact-kinds" in r.stdout
+
+
+def test_month_counts_stay_exact_beyond_the_packed_limit(db_path):
+    """The five type counts travel packed 12 bits each; a client with more contacts in a month than that
+    holds is counted apart, exactly."""
+    from teikan_cli.models import Contact
+    from teikan_cli.store import _PACKED_LIMIT
+
+    store = open_store(db_path, create=True)
+    with store.write():
+        busy = store.insert_client(Client(id=0, name="多忙", employment_start=date(2024, 1, 1),
+                                          support_start=date(2024, 8, 1)))
+        quiet = store.insert_client(Client(id=0, name="通常", employment_start=date(2024, 1, 1),
+                                           support_start=date(2024, 8, 1)))
+        day = date(2025, 6, 10)
+        store.insert_contacts_bulk(
+            [Contact(id=0, client_id=busy, date=day, types=("face", "remote")) for _ in range(_PACKED_LIMIT + 3)]
+            + [Contact(id=0, client_id=busy, date=day, types=("employer", "center"), center_reason="advice")] * 2
+            + [Contact(id=0, client_id=quiet, date=day, types=("face", "employer", "remote", "agency"))] * 7)
+    activity = store.month_activity(date(2025, 6, 1), date(2025, 6, 30))
+    assert activity[busy][:5] == (_PACKED_LIMIT + 3, 2, _PACKED_LIMIT + 3, 0, 2)
+    assert activity[quiet][:5] == (7, 7, 7, 7, 0)
+    assert len(activity[busy].center_contacts) == 2 and type(activity[quiet]).__name__ == "MonthActivity"

@@ -93,6 +93,7 @@ def register(app: typer.Typer) -> None:
         from ..engine import evaluate
         from ..rate import handover_reduction_findings, summary_for_month, used_window
         from ..reports import build_report, handover_late_clients, month_row, report_findings, report_sections
+        from ..render import Records
         from ..rules import sort_findings
 
         day = resolve_as_of(as_of)
@@ -102,7 +103,7 @@ def register(app: typer.Typer) -> None:
         with store.read():  # one snapshot for every part of the report
             # The dated rules' findings carry the month of --as-of: only that month's report lists them. The
             # caseload holds only the clients with something to say; the rows come from the whole month.
-            rows = [month_row(*r) for r in store.load_month_rows(wanted, day)]
+            rows = Records(month_row(*r) for r in store.load_month_rows(wanted, day))
             evaluation = evaluate(store, [wanted], day, dated=wanted == Month.of(day), scoped=True)
             rate = None
             if fmt == "table" and fiscal_year(wanted) >= 2024:
