@@ -309,7 +309,8 @@ class Scope:
     since: date  # clients ended before this day are out of every rule
     duty_months: tuple[tuple[Month, date], ...]  # (month, last day counted) whose duties are due or over
     span: tuple[date, date] | None  # center contacts in these days (center-cooperation)
-    start_by: date  # handover and period rules, handover lists: support_start on or before this day
+    start_by: date  # handover rules and lists: support_start on or before this day
+    period_by: date  # period rule: support_start on or before this day (the period is over before `as_of`)
     dated: bool  # the dated rules run: the grant, plan and handover-consent bounds below apply
     grant_by: date  # grant rule: grant_until on or before this day
     plan_from: date  # plan rule: no plan from this day to `as_of`
@@ -325,6 +326,16 @@ def last_start_due_by(day: date) -> date:
     while share_deadline_of_start(start) > day:
         start -= _ONE_DAY
     while share_deadline_of_start(start + _ONE_DAY) <= day:
+        start += _ONE_DAY
+    return start
+
+
+def last_start_ending_before(day: date) -> date:
+    """The latest `support_start` whose three years end before `day` (`support_end` never decreases)."""
+    start = day - (support_end(day) - day)
+    while support_end(start) >= day:
+        start -= _ONE_DAY
+    while support_end(start + _ONE_DAY) < day:
         start += _ONE_DAY
     return start
 
@@ -355,8 +366,8 @@ def finding_scope(months: list[Month], as_of: date, settings: Settings = Setting
     if months and min(months[-1].last, as_of) >= months[0].first:
         span = (months[0].first, min(months[-1].last, as_of))
     start_by = last_start_due_by(as_of + timedelta(days=max(settings.within, handover_days)))
-    return Scope(as_of, since, duties, span, start_by, dated, as_of + timedelta(days=settings.grant_days),
-                 first_current_plan(as_of, settings.plan_review_months))
+    return Scope(as_of, since, duties, span, start_by, last_start_ending_before(as_of), dated,
+                 as_of + timedelta(days=settings.grant_days), first_current_plan(as_of, settings.plan_review_months))
 
 
 # ---------------------------------------------------------------- the registry

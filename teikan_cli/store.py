@@ -480,11 +480,21 @@ class Store:
         self._memo_drop("scope")
         values = {"since": scope.since.isoformat(), "as_of": scope.as_of.isoformat(),
                   "start_by": scope.start_by.isoformat(), "grant_by": scope.grant_by.isoformat(),
-                  "plan_from": scope.plan_from.isoformat()}
+                  "plan_from": scope.plan_from.isoformat(), "period_by": scope.period_by.isoformat()}
         insert = "INSERT OR IGNORE INTO temp.scope SELECT id FROM clients c WHERE (ended_on IS NULL OR ended_on >= :since) AND "
-        # Handover and period rules, the report's handover lists: an early start means an early deadline.
-        conn.execute(insert + "support_start <= :start_by", values)
+        # Handover rules and the report's handover lists: an early start means an early deadline. A handover
+        # judged not needed, or shared by its deadline (and by --as-of), has nothing more to say.
+        known = scope.as_of.isoformat()
+        self._insert_scope([
+            cid for cid, start, shared, not_needed in conn.execute(
+                "SELECT c.id, c.support_start, h.shared_date, h.not_needed FROM clients c LEFT JOIN handovers h "
+                "ON h.client_id = c.id WHERE (ended_on IS NULL OR ended_on >= :since) AND support_start <= :start_by",
+                values)
+            if not (not_needed or (shared is not None and shared <= known and shared <= _deadline_of_start(start)))
+        ])
         if scope.dated:
+            # Period rule: the three years are over before --as-of.
+            conn.execute(insert + "support_start <= :period_by", values)
             conn.execute(insert + "grant_until <= :grant_by", values)
             conn.execute(insert + "id IN (SELECT client_id FROM handovers WHERE not_needed = 0 AND "
                                   "(consent_date IS NULL OR consent_date > :as_of))", values)
@@ -1102,6 +1112,14 @@ def _disabilities(text: str | None) -> tuple[str, ...]:
 
         found = _DISABILITY_SETS[text] = tuple(sorted(text.split("+"), key=DISABILITIES.index))
     return found
+
+
+@lru_cache(maxsize=8192)
+def _deadline_of_start(start: str) -> str:
+    """The handover share deadline (ISO) of an ISO `support_start` (dates.share_deadline of its support_end)."""
+    from .dates import share_deadline
+
+    return share_deadline(_support_end_of(start)).isoformat()
 
 
 @lru_cache(maxsize=8192)

@@ -24,6 +24,7 @@ from teikan_cli.rules import (
     finding_scope,
     first_current_plan,
     last_start_due_by,
+    last_start_ending_before,
     plan_review_due,
     share_deadline_of_start,
 )
@@ -183,6 +184,13 @@ def test_deadline_never_decreases_with_the_start(a, b):
 
 @settings(max_examples=300)
 @given(DAYS)
+def test_last_start_ending_before_is_the_exact_bound(day):
+    start = last_start_ending_before(day)
+    assert support_end(start) < day <= support_end(start + timedelta(days=1))
+
+
+@settings(max_examples=300)
+@given(DAYS)
 def test_first_current_plan_is_the_exact_bound(day):
     first = first_current_plan(day)
     assert plan_review_due(first) >= day > plan_review_due(first - timedelta(days=1))
@@ -225,7 +233,7 @@ def _scope(as_of: date, **bounds):
     from teikan_cli.rules import Scope
 
     values = dict(as_of=as_of, since=as_of, duty_months=(), span=None, start_by=date(1900, 1, 1), dated=False,
-                  grant_by=date(1900, 1, 1), plan_from=date(1900, 1, 1))
+                  grant_by=date(1900, 1, 1), plan_from=date(1900, 1, 1), period_by=date(1900, 1, 1))
     values.update(bounds)
     return Scope(**values)
 
@@ -244,6 +252,17 @@ def test_each_bound_marks_exactly_its_clients(tmp_path):
 
         client("start-on", start=date(2023, 3, 1))
         client("start-after", start=date(2023, 3, 2))
+        # Early starts whose handover says nothing more (not needed, or shared by the deadline and --as-of),
+        # and those that still do (shared late, or shared after --as-of). Deadline of a 2023-01-10 start:
+        # support_end 2026-01-09, share deadline 2025-10-09.
+        early = date(2023, 1, 10)
+        for key, shared, not_needed in (("handed-over", date(2025, 6, 1), False), ("not-needed-early", None, True),
+                                        ("not-shared", None, False), ("shared-later", date(2025, 6, 13), False)):
+            store.save_handover(Handover(client(key, start=early), consent_date=date(2025, 5, 1), shared_date=shared,
+                                         not_needed=not_needed))
+        # Start 2022-06-01: support_end 2025-05-31, share deadline 2025-02-28, shared two weeks late.
+        store.save_handover(Handover(client("shared-after-deadline", start=date(2022, 6, 1)),
+                                     consent_date=date(2025, 2, 1), shared_date=date(2025, 3, 15)))
         client("grant-on", grant_until=date(2025, 7, 12))
         client("grant-after", grant_until=date(2025, 7, 13))
         client("plan-on", plan=date(2024, 12, 12))
@@ -265,7 +284,12 @@ def test_each_bound_marks_exactly_its_clients(tmp_path):
         return {names[i] for i in _marked(store, _scope(day, **bounds))}
 
     assert marked() == set()
-    assert marked(start_by=date(2023, 3, 1)) == {"start-on", "ended-on-day"}
+    assert marked(start_by=date(2023, 3, 1)) == {"start-on", "ended-on-day", "not-shared", "shared-later",
+                                                 "shared-after-deadline"}
+    # The period rule keeps every start whose three years are over, whatever the handover.
+    assert marked(period_by=date(2023, 1, 10), dated=True) == {
+        "handed-over", "not-needed-early", "not-shared", "shared-later", "shared-after-deadline", "no-plan",
+        "consent-none", "consent-later"}
     assert marked(dated=True, grant_by=date(2025, 7, 12), plan_from=date(1900, 1, 1)) >= {"grant-on"}
     assert "grant-after" not in marked(dated=True, grant_by=date(2025, 7, 12))
     assert marked(dated=True, plan_from=date(2024, 12, 12)) == {"plan-before", "no-plan", "consent-none",
