@@ -160,7 +160,14 @@ def m003_contact_kinds(conn: sqlite3.Connection) -> None:
     conn.execute("DROP INDEX contacts_date")  # a prefix of contacts_month: one index less to keep on import
 
 
-MIGRATIONS = (m001_initial, m002_secrets, m003_contact_kinds)
+def m004_shared_reports_by_month(conn: sqlite3.Connection) -> None:
+    """`shared_reports_month` covers (month, client_id, date): the month's shared reports as known on a day are
+    one index range read, without a lookup per report (SPEC §9)."""
+    conn.execute("DROP INDEX shared_reports_month")
+    conn.execute("CREATE INDEX shared_reports_month ON shared_reports (month, client_id, date)")
+
+
+MIGRATIONS = (m001_initial, m002_secrets, m003_contact_kinds, m004_shared_reports_by_month)
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

@@ -369,7 +369,7 @@ def test_migration_3_fills_contact_kinds_from_an_older_file(cli, db_path):
     row = json.loads(r.stdout)["clients"][0]
     assert (row["face"], row["employer"], row["remote"]) == (1, 1, 1)
     with sqlite3.connect(db_path) as conn:
-        assert conn.execute("PRAGMA user_version").fetchone()[0] == 3
+        assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
         assert conn.execute("SELECT kinds FROM contacts ORDER BY id").fetchall() == [(3,), (4,)]
         indexes = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE tbl_name = 'contacts'")}
         assert {"contacts_month", "contacts_client"} <= indexes and "contacts_date" not in indexes
@@ -410,3 +410,24 @@ def test_month_counts_stay_exact_beyond_the_packed_limit(db_path):
     assert activity[busy][:5] == (_PACKED_LIMIT + 3, 2, _PACKED_LIMIT + 3, 0, 2)
     assert activity[quiet][:5] == (7, 7, 7, 7, 0)
     assert len(activity[busy].center_contacts) == 2 and type(activity[quiet]).__name__ == "MonthActivity"
+
+
+def test_migration_4_covers_the_shared_reports_of_a_month(cli, db_path):
+    """A schema-3 file gets `shared_reports_month` on (month, client_id, date), the reports kept."""
+    import sqlite3
+
+    assert cli("add-client", "見本 一郎", "--employment-start", "2024-04-01", "--support-start", "2024-10-01",
+               "--as-of", "2025-06-30").exit_code == 0
+    assert cli("share-report", "1", "--month", "2025-06", "--date", "2025-06-30", "--as-of", "2025-06-30").exit_code == 0
+    with sqlite3.connect(db_path) as conn:
+        conn.execute("DROP INDEX shared_reports_month")
+        conn.execute("CREATE INDEX shared_reports_month ON shared_reports (month, client_id)")  # schema 3
+        conn.execute("PRAGMA user_version = 3")
+    r = cli("report", "--month", "2025-06", "--format", "csv", "--as-of", "2025-06-30")
+    assert r.exit_code == 0 and ",true,true," not in r.stdout  # shared, but no face contact: not billable
+    assert ",true,false," in r.stdout
+    with sqlite3.connect(db_path) as conn:
+        assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 4
+        columns = [row[2] for row in conn.execute("PRAGMA index_info(shared_reports_month)")]
+        assert columns == ["month", "client_id", "date"]
+        assert conn.execute("SELECT client_id, month, date FROM shared_reports").fetchall() == [(1, "2025-06", "2025-06-30")]
