@@ -6,7 +6,7 @@ Each builder returns plain JSON-ready dicts; `render` turns the same dict into a
 from __future__ import annotations
 
 from datetime import date
-from typing import Mapping
+from typing import Mapping, Sequence
 
 from .dates import Month
 from .models import Caseload, Client, Finding, Handover, MonthActivity, Office
@@ -75,10 +75,34 @@ def month_row(client_id: int, name: str, staff: str | None, support_end: date, a
         "agency": act.agency,
         "center": act.center,
         "report_shared": shared,
-        # 報酬告示 第14の2 / 「就労定着支援の実施について」: 対面支援 and a shared 支援レポート.
-        "billable": act.face > 0 and shared,
+        "billable": billable(act, shared),
         "concerns": list(act.concerns),
         "support_end": support_end.isoformat(),
+    }
+
+
+def billable(act: MonthActivity, shared: bool) -> bool:
+    # 報酬告示 第14の2 / 「就労定着支援の実施について」: 対面支援 and a shared 支援レポート.
+    return act.face > 0 and shared
+
+
+def month_columns(records: Sequence[tuple]) -> dict[str, list]:
+    """`month_row` of each record (`Store.load_month_rows`), a column at a time: the monthly table of 20,000
+    rows is drawn from these lists without a dict per row."""
+    ids, names, staff, ends, acts, shared = (list(c) for c in zip(*records)) if records else ([] for _ in range(6))
+    return {
+        "id": ids,
+        "name": names,
+        "staff": staff,
+        "face": [a.face for a in acts],
+        "employer": [a.employer for a in acts],
+        "remote": [a.remote for a in acts],
+        "agency": [a.agency for a in acts],
+        "center": [a.center for a in acts],
+        "report_shared": shared,
+        "billable": list(map(billable, acts, shared)),
+        "concerns": [list(a.concerns) for a in acts],
+        "support_end": [day.isoformat() for day in ends],
     }
 
 
@@ -131,16 +155,18 @@ def report_findings(findings: list[Finding], month: Month) -> list[Finding]:
 
 
 def report_sections(caseload: Caseload, month: Month, as_of: date, staffing: Staffing,
-                    findings: list[Finding], rate=None, rows: list[dict] | None = None) -> dict:
+                    findings: list[Finding], rate=None, rows: list[dict] | None = None,
+                    billable_count: int | None = None) -> dict:
     """Sections of the monthly report after SPEC §5's keys: the base-fee estimate (issue 9).
 
-    `rate` is the `rate.RateResult` applying in the month (None when no fee table covers it).
+    `rate` is the `rate.RateResult` applying in the month (None when no fee table covers it). The billable
+    client-months are `billable_count`, else counted in `rows`, else in the caseload's month rows.
     """
     from .rate import fee_estimate
 
-    billable = sum(1 for row in rows if row["billable"]) if rows is not None else \
-        sum(1 for row in month_rows(caseload, month) if row["billable"])
-    return {"fee_estimate": fee_estimate(billable, rate)}
+    if billable_count is None:
+        billable_count = sum(1 for row in (month_rows(caseload, month) if rows is None else rows) if row["billable"])
+    return {"fee_estimate": fee_estimate(billable_count, rate)}
 
 
 def handover_late_clients(caseload: Caseload, month: Month, as_of: date) -> list[int]:

@@ -17,7 +17,8 @@ from hypothesis import given, settings, strategies as st
 from teikan_cli.dates import Month, share_deadline, support_end
 from teikan_cli.engine import evaluate
 from teikan_cli.models import Assignment, Client, Contact, Handover, Plan
-from teikan_cli.reports import handover_late_clients, handovers_due, month_row, month_rows
+from teikan_cli.commands.reports import REPORT_COLUMNS
+from teikan_cli.reports import handover_late_clients, handovers_due, month_columns, month_row, month_rows
 from teikan_cli.rules import (
     Settings,
     check_months,
@@ -149,8 +150,11 @@ def test_scoped_report_has_the_full_report(tmp_path, seed):
             assert handover_late_clients(scoped.caseload, month, day) == \
                 handover_late_clients(full.caseload, month, day)
             whole = store.load_caseload([month], day)
-            rows = [month_row(*r) for r in store.load_month_rows(month, day)]
+            records = store.load_month_rows(month, day)
+            rows = [month_row(*r) for r in records]
             assert rows == month_rows(whole, month), (day, month)
+            # The table's columns are the same rows, a column at a time.
+            assert month_columns(records) == {c: [r[c] for r in rows] for c in REPORT_COLUMNS}
 
 
 def test_scope_leaves_out_most_clients_of_a_quiet_month(tmp_path):

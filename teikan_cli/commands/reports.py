@@ -43,17 +43,19 @@ def finding_rows(findings) -> list[dict]:
     return [dict(f.as_json(), name=f.name) for f in findings]
 
 
-def print_report(data: dict, staffing, findings, wareki: bool) -> None:
-    """The table rendering of `build_report`'s dict: clients, billable total, staffing, handovers, findings."""
+def print_report(data: dict, staffing, findings, wareki: bool, clients: dict[str, list] | None = None) -> None:
+    """The table rendering of `build_report`'s dict: clients, billable total, staffing, handovers, findings.
+    `clients` gives the client rows a column at a time (`reports.month_columns`) instead of `data["clients"]`."""
     from .. import render
     from ..i18n import label, t
     from .staff import staffing_advice, staffing_pairs
 
     office = data["office"]["name"]
     title = t("report.title", month=data["month"], as_of=data["as_of"]) + (f" — {office}" if office else "")
-    render.print_table(REPORT_COLUMNS, data["clients"], title=title, wareki_dates=wareki)
-    billable = sum(1 for r in data["clients"] if r["billable"])
-    echo(t("report.billable_total", count=billable) + f" / {len(data['clients'])}")
+    if clients is None:
+        clients = {c: [r[c] for r in data["clients"]] for c in REPORT_COLUMNS}
+    render.print_columns(REPORT_COLUMNS, [clients[c] for c in REPORT_COLUMNS], title=title, wareki_dates=wareki)
+    echo(t("report.billable_total", count=sum(clients["billable"])) + f" / {len(clients['id'])}")
     fee = data.get("fee_estimate")
     if fee is not None:
         if fee["units"] is None:
@@ -92,7 +94,14 @@ def register(app: typer.Typer) -> None:
         from ..dates import Month, fiscal_year
         from ..engine import evaluate
         from ..rate import handover_reduction_findings, summary_for_month, used_window
-        from ..reports import build_report, handover_late_clients, month_row, report_findings, report_sections
+        from ..reports import (
+            build_report,
+            handover_late_clients,
+            month_columns,
+            month_row,
+            report_findings,
+            report_sections,
+        )
         from ..render import Records
         from ..rules import sort_findings
 
@@ -103,7 +112,7 @@ def register(app: typer.Typer) -> None:
         with store.read():  # one snapshot for every part of the report
             # The dated rules' findings carry the month of --as-of: only that month's report lists them. The
             # caseload holds only the clients with something to say; the rows come from the whole month.
-            rows = Records(month_row(*r) for r in store.load_month_rows(wanted, day))
+            records = store.load_month_rows(wanted, day)
             evaluation = evaluate(store, [wanted], day, dated=wanted == Month.of(day), scoped=True)
             rate = None
             if fmt == "table" and fiscal_year(wanted) >= 2024:
@@ -116,13 +125,18 @@ def register(app: typer.Typer) -> None:
         caseload, staffing = evaluation.caseload, evaluation.staffing[wanted]
         late = [{"rule": "handover-late"} for _ in handover_late_clients(caseload, wanted, day)]
         findings = sort_findings(evaluation.findings + handover_reduction_findings(late, wanted))
-        data = build_report(caseload, wanted, day, staffing, findings, rows=rows)
         if fmt != "table":
             # JSON keeps exactly the keys of SPEC §5; the fee estimate is in the table and in `teikan rate`.
+            data = build_report(caseload, wanted, day, staffing, findings,
+                                rows=Records(month_row(*r) for r in records))
             emit(fmt, REPORT_COLUMNS, data["clients"], data, excel=excel)
             return
-        data.update(report_sections(caseload, wanted, day, staffing, findings, rate, rows=data["clients"]))
-        print_report(data, staffing, report_findings(findings, wanted), wareki)
+        # The table draws the rows a column at a time (no dict per row).
+        clients = month_columns(records)
+        data = build_report(caseload, wanted, day, staffing, findings, rows=[])
+        data.update(report_sections(caseload, wanted, day, staffing, findings, rate,
+                                    billable_count=sum(clients["billable"])))
+        print_report(data, staffing, report_findings(findings, wanted), wareki, clients=clients)
 
     @app.command("check")
     def check(
