@@ -350,13 +350,18 @@ def test_fast_client_rows_build_the_same_client_as_the_dataclass():
     assert built.support_end == _date(2027, 9, 30)
 
 
+def _add_one_client(cli) -> None:
+    """Client #1, 見本 一郎, supported from 2024-10-01 (for the migration and doctor tests)."""
+    assert cli("add-client", "見本 一郎", "--employment-start", "2024-04-01", "--support-start", "2024-10-01",
+               "--as-of", "2025-06-30").exit_code == 0
+
+
 def test_migration_3_fills_contact_kinds_from_an_older_file(cli, db_path):
     """A schema-2 file (no contacts.kinds) is migrated in one transaction, the bits filled from contact_types."""
     import json
     import sqlite3
 
-    assert cli("add-client", "見本 一郎", "--employment-start", "2024-04-01", "--support-start", "2024-10-01",
-               "--as-of", "2025-06-30").exit_code == 0
+    _add_one_client(cli)
     assert cli("log-visit", "1", "--date", "2025-06-02", "--type", "face", "--type", "employer",
                "--as-of", "2025-06-30").exit_code == 0
     assert cli("log-visit", "1", "--date", "2025-06-09", "--type", "remote", "--as-of", "2025-06-30").exit_code == 0
@@ -379,8 +384,7 @@ def test_migration_3_fills_contact_kinds_from_an_older_file(cli, db_path):
 def test_doctor_reports_contact_kinds_that_disagree_with_the_types(cli, db_path):
     import sqlite3
 
-    assert cli("add-client", "見本 一郎", "--employment-start", "2024-04-01", "--support-start", "2024-10-01",
-               "--as-of", "2025-06-30").exit_code == 0
+    _add_one_client(cli)
     assert cli("log-visit", "1", "--date", "2025-06-02", "--type", "face", "--as-of", "2025-06-30").exit_code == 0
     with sqlite3.connect(db_path) as conn:
         conn.execute("UPDATE contacts SET kinds = 0")
@@ -416,8 +420,7 @@ def test_migration_4_covers_the_shared_reports_of_a_month(cli, db_path):
     """A schema-3 file gets `shared_reports_month` on (month, client_id, date), the reports kept."""
     import sqlite3
 
-    assert cli("add-client", "見本 一郎", "--employment-start", "2024-04-01", "--support-start", "2024-10-01",
-               "--as-of", "2025-06-30").exit_code == 0
+    _add_one_client(cli)
     assert cli("share-report", "1", "--month", "2025-06", "--date", "2025-06-30", "--as-of", "2025-06-30").exit_code == 0
     with sqlite3.connect(db_path) as conn:
         conn.execute("DROP INDEX shared_reports_month")
