@@ -213,6 +213,9 @@ class Store:
         """
         import unicodedata
 
+        if any(0xD800 <= ord(ch) <= 0xDFFF for ch in ref):
+            # Bytes that are not UTF-8 on the command line (surrogate escapes): no stored name has them.
+            raise NotFoundError("client.unknown", ref=ref.encode("utf-8", "backslashreplace").decode("utf-8"))
         text = unicodedata.normalize("NFKC", ref).strip()
         number = text[1:].strip() if text.startswith("#") else text
         if number.isascii() and number.isdigit():

@@ -22,7 +22,7 @@ from hypothesis import strategies as st
 
 from conftest import Result
 
-HOSTILE_EXAMPLES = 30
+HOSTILE_EXAMPLES = int(__import__("os").environ.get("TEIKAN_HOSTILE_EXAMPLES", "30"))
 AS_OF = "--as-of=2025-06-15"
 
 NASTY = [
@@ -292,7 +292,28 @@ def test_invalid_utf8_bytes_in_real_argv(db_path):
         err = r.stderr.decode("utf-8", "replace")
         assert r.returncode == 2, (args, err)
         assert "Traceback" not in err and err.startswith("Error: ") and len(err.splitlines()) == 1, (args, err)
+        assert "internal error" not in err, (args, err)
         assert r.stdout == b""
+    assert _dump(db_path) == before
+
+
+@pytest.mark.parametrize("args", [
+    ["show-client", "\udcff\udcfe"],
+    ["log-visit", "\udcff", "--type", "face", "--date", "2025-06-02"],
+    ["edit-client", "\udcff", "--note", "x"],
+    ["plan", "\udcff", "--date", "2025-06-02"],
+    ["handover", "\udcff", "--center", "センター"],
+    ["share-report", "\udcff", "--month", "2025-05"],
+    ["visits", "--client", "\udcff"],
+])
+def test_a_client_reference_with_undecodable_bytes_is_not_found(db_path, args):
+    """A CLIENT argument holding bytes that were not UTF-8 (lone surrogates) matches nobody: "no client", not
+    an internal error from encoding it for SQLite (found by the hostile command lines)."""
+    _setup()
+    before = _dump(db_path)
+    r = run_cli(*args, AS_OF)
+    assert (r.exit_code, r.stdout) == (2, ""), r
+    assert r.stderr.startswith("Error: no client '\\udcff") and len(r.stderr.splitlines()) == 1, r
     assert _dump(db_path) == before
 
 
