@@ -179,7 +179,7 @@ def register(app: typer.Typer) -> None:
             "shared_date": _iso(handover.shared_date), "not_needed": handover.not_needed,
             "state": handover_state(handover), "note": handover.note,
         }
-        evaluation = evaluate(store, check_months(day, None), day)
+        evaluation = evaluate(store, check_months(day, None), day, scoped=True)  # only its findings are shown
         from ..daily import concern_timeline, monthly_concerns
         findings = [f.as_json() for f in evaluation.findings if f.client_id == found.id]
         data = {"client": client_json(found, day), "contacts": contacts, "plans": plans, "handover": handover_json,
