@@ -253,6 +253,22 @@ def eligible_from(employment_start: date, interim_support_end: date | None = Non
     return period_end(first, 6) + timedelta(days=1)
 
 
+def last_day_up_to(fn, limit: date) -> date:
+    """The latest day `d` with `fn(d) <= limit`, for a `fn` that never decreases as `d` moves later and stays a
+    fixed span of months from `d` (a 民法 period end, a deadline): a first guess one span back, then a few
+    steps of a day.
+
+    >>> last_day_up_to(support_end, date(2026, 3, 31))
+    datetime.date(2023, 4, 1)
+    """
+    day = limit - (fn(limit) - limit)
+    while fn(day) > limit:
+        day -= _ONE_DAY
+    while fn(day + _ONE_DAY) <= limit:
+        day += _ONE_DAY
+    return day
+
+
 def support_end(support_start: date) -> date:
     """Last day of the three-year service period (報酬告示 第14の2: 利用期間 3年; 民法 §143)."""
     return period_end(support_start, 36)

@@ -222,3 +222,6 @@ class Caseload:
     plans: dict[int, tuple[Plan, ...]] = field(default_factory=dict)  # by client, oldest first
     handovers: dict[int, Handover] = field(default_factory=dict)
     months: tuple[Month, ...] = ()
+    # Loaded for the clients of a run's scope only (rules.finding_scope): complete for the rules' findings and
+    # the handover lists, not a list of every client (reports.month_rows refuses it).
+    scoped: bool = False

@@ -32,7 +32,7 @@ from datetime import date, timedelta
 from fractions import Fraction
 from typing import Iterable, Mapping, Sequence
 
-from .dates import Month, support_end
+from .dates import Month, last_day_up_to, support_end
 from .errors import InputError
 from .models import Client, Finding, ServiceRecord, job_change_continuous
 
@@ -53,9 +53,6 @@ FIRST_TABLE_YEAR = min(FEE_TABLES)
 TIERS = tuple(range(1, 8))
 BASES = ("history", "notified-tier", "no-history")
 LAST_FISCAL_YEAR = 9000
-
-
-_ONE_DAY = timedelta(days=1)
 
 
 class NoFeeTableError(InputError):
@@ -218,6 +215,8 @@ def rate_summary(plain_users: int, others: Iterable[Client | ServiceRecord], fis
     """`compute_rate` without the list of people, for the report's fee estimate: `plain_users` users of the
     window have no employment end and no job change recorded (so are retained, counted by
     `Store.count_plain_users`), and only the `others` are looked at one by one."""
+    # 報酬告示 第14の2 / 留意事項通知 (障発第1031001号, 2024改定): 就労定着率 = still employed on 3/31 of FY-1 ÷
+    # users of FY-3..FY-1; the same counts as compute_rate, the retained plain users counted in SQL.
     fee_table(fiscal_year)
     first, last = rate_window(fiscal_year)
     used_from, used_to = Month.of(first).first, Month.of(last).last
@@ -229,12 +228,8 @@ def rate_summary(plain_users: int, others: Iterable[Client | ServiceRecord], fis
 def first_start_used_from(day: date) -> date:
     """The earliest `support_start` whose service period (`support_end`) reaches `day`: `support_end` never
     decreases as the start moves later (民法 §143)."""
-    start = day - (support_end(day) - day)
-    while support_end(start - _ONE_DAY) >= day:
-        start -= _ONE_DAY
-    while support_end(start) < day:
-        start += _ONE_DAY
-    return start
+    one_day = timedelta(days=1)
+    return last_day_up_to(support_end, day - one_day) + one_day
 
 
 def summary_for_month(plain_users: int, others: Iterable[Client | ServiceRecord], month: Month,
@@ -268,16 +263,6 @@ def _result(fiscal_year: int, numerator: int, denominator: int, notified_tier: i
         tier, basis = None, "no-history"
     units = None if tier is None else table[tier - 1][1]
     return RateResult(fiscal_year, numerator, denominator, tier, units, basis, people)
-
-
-def rate_for_month(clients: Iterable[Client | ServiceRecord], month: Month, notified_tier: int | None = None) -> RateResult | None:
-    """The rate applying in `month` (its fiscal year), or None when no fee table covers that year."""
-    from .dates import fiscal_year
-
-    try:
-        return compute_rate(clients, fiscal_year(month), notified_tier)
-    except NoFeeTableError:
-        return None
 
 
 # ---------------------------------------------------------------- what if

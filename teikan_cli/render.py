@@ -331,10 +331,11 @@ def _record_encoder():
     from json import encoder
 
     plain = encoder.JSONEncoder(ensure_ascii=False, separators=(", ", ": "))
-    if encoder.c_make_encoder is None:  # a Python without the C accelerator
+    try:  # CPython's accelerator, as JSONEncoder.iterencode calls it for a one-shot encode
+        fast = encoder.c_make_encoder(None, plain.default, encoder.encode_basestring, None, ": ", ", ", False,
+                                      False, True)
+    except TypeError:  # no accelerator (None), or another signature
         return plain.encode
-    fast = encoder.c_make_encoder(None, plain.default, encoder.encode_basestring, None, ": ", ", ", False, False,
-                                  True)
     return lambda value: "".join(fast(value, 0))
 
 
@@ -365,13 +366,22 @@ def _is_record(value) -> bool:
     return True
 
 
+def _json_key(key) -> str:
+    """An object key as `json.dumps` writes it: text as is; true, false, null and numbers as their JSON text."""
+    if not isinstance(key, str):
+        if key is not None and not isinstance(key, (bool, int, float)):
+            raise TypeError(f"keys must be str, int, float, bool or None, not {type(key).__name__}")
+        key = json.dumps(key)
+    return json.dumps(key, ensure_ascii=False)
+
+
 def _json_parts(value, level: int, put) -> None:
     kind = type(value)
     if kind is dict and value:
         pad = "\n" + "  " * (level + 1)
         separator = "{"
         for key, item in value.items():
-            put(separator + pad + json.dumps(str(key), ensure_ascii=False) + ": ")
+            put(separator + pad + _json_key(key) + ": ")
             _json_parts(item, level + 1, put)
             separator = ","
         put("\n" + "  " * level + "}")

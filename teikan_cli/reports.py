@@ -51,6 +51,8 @@ def office_json(office: Office) -> dict:
 
 def month_rows(caseload: Caseload, month: Month) -> list[dict]:
     """One row per client active in the month (SPEC §5), by id."""
+    if caseload.scoped:
+        raise ValueError("a scoped caseload holds only some clients: read the rows with Store.load_month_rows")
     first, last = month.first, month.last
     activity = {cid: act for (cid, m), act in caseload.activity.items() if m == month}
     shared_ids = {cid for cid, m in caseload.reports_shared if m == month}

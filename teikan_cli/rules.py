@@ -19,7 +19,7 @@ from datetime import date, timedelta
 from functools import lru_cache
 from typing import Callable
 
-from .dates import Month, add_months, period_end, share_deadline, support_end
+from .dates import Month, add_months, last_day_up_to, period_end, share_deadline, support_end
 from .models import Caseload, Client, Finding, MonthActivity
 from .staffing import Staffing
 
@@ -320,39 +320,25 @@ def last_start_due_by(day: date) -> date:
     """The latest `support_start` whose handover share deadline falls on or before `day`.
 
     `share_deadline(support_end(start))` never decreases as the start moves later (民法 §143 month ends are
-    clamped), so every client starting later has a later deadline, and a later `support_end` too.
+    clamped), so every client starting later has a deadline no earlier, and a `support_end` no earlier.
     """
-    start = day - (share_deadline_of_start(day) - day)
-    while share_deadline_of_start(start) > day:
-        start -= _ONE_DAY
-    while share_deadline_of_start(start + _ONE_DAY) <= day:
-        start += _ONE_DAY
-    return start
+    return last_day_up_to(share_deadline_of_start, day)
 
 
 def last_start_ending_before(day: date) -> date:
     """The latest `support_start` whose three years end before `day` (`support_end` never decreases)."""
-    start = day - (support_end(day) - day)
-    while support_end(start) >= day:
-        start -= _ONE_DAY
-    while support_end(start + _ONE_DAY) < day:
-        start += _ONE_DAY
-    return start
+    return last_day_up_to(support_end, day - _ONE_DAY)
 
 
 def share_deadline_of_start(start: date) -> date:
+    """The handover share deadline of a client starting on `start` (memoised by period end)."""
     return _share_deadline(support_end(start))
 
 
 def first_current_plan(as_of: date, months: int = 6) -> date:
     """The earliest plan date still current on `as_of` (`plan_review_due` never decreases with the plan date):
     a client with a plan from this day to `as_of` has no plan finding."""
-    day = as_of - (plan_review_due(as_of, months) - as_of)
-    while plan_review_due(day - _ONE_DAY, months) >= as_of:
-        day -= _ONE_DAY
-    while plan_review_due(day, months) < as_of:
-        day += _ONE_DAY
-    return day
+    return last_day_up_to(lambda day: plan_review_due(day, months), as_of - _ONE_DAY) + _ONE_DAY
 
 
 def finding_scope(months: list[Month], as_of: date, settings: Settings = Settings(), dated: bool = True,

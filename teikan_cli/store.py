@@ -674,6 +674,7 @@ class Store:
             plans=self.load_plans_in_force(since, as_of, scoped),
             handovers=handovers,
             months=months,
+            scoped=scoped,
         )
 
     def load_service_records(self, first: date, last: date, changed_only: bool = False) -> list[ServiceRecord]:
@@ -1119,10 +1120,10 @@ def _disabilities(text: str | None) -> tuple[str, ...]:
 
 @lru_cache(maxsize=8192)
 def _deadline_of_start(start: str) -> str:
-    """The handover share deadline (ISO) of an ISO `support_start` (dates.share_deadline of its support_end)."""
-    from .dates import share_deadline
+    """The handover share deadline (ISO) of an ISO `support_start`, as the rules compute it."""
+    from .rules import share_deadline_of_start
 
-    return share_deadline(_support_end_of(start)).isoformat()
+    return share_deadline_of_start(date.fromisoformat(start)).isoformat()
 
 
 @lru_cache(maxsize=8192)

@@ -333,3 +333,12 @@ def test_wareki_output(day, text):
 def test_wareki_output_parses_back():
     for day in (date(2019, 5, 1), date(2019, 4, 30), date(2025, 12, 31)):
         assert parse_date(wareki(day), AS_OF) == day
+
+
+@pytest.mark.parametrize("module", ["dates", "rules", "rate"])
+def test_docstring_examples(module):
+    import doctest
+    import importlib
+
+    result = doctest.testmod(importlib.import_module(f"teikan_cli.{module}"))
+    assert result.failed == 0 and result.attempted > 0

@@ -28,8 +28,8 @@ from teikan_cli.rate import (
     monthly_units,
     parse_fiscal_year,
     percent_text,
-    rate_for_month,
     rate_summary,
+    summary_for_month,
     rate_float,
     rate_window,
     tier_for,
@@ -326,11 +326,13 @@ def test_fee_estimate_without_a_tier():
         "basis": "no-history"}
 
 
-def test_rate_for_month_uses_the_month_s_fiscal_year():
+def test_summary_for_month_uses_the_month_s_fiscal_year():
     clients = office_of(18, 1)
-    assert rate_for_month(clients, Month(2025, 4)).fiscal_year == 2025
-    assert rate_for_month(clients, Month(2026, 3)).fiscal_year == 2025
-    assert rate_for_month(clients, Month(2024, 3)) is None  # fiscal year 2023: no table
+    assert summary_for_month(0, clients, Month(2025, 4)).fiscal_year == 2025
+    assert summary_for_month(0, clients, Month(2026, 3)).fiscal_year == 2025
+    assert summary_for_month(0, clients, Month(2024, 3)) is None  # fiscal year 2023: no table
+    result = summary_for_month(2, clients, Month(2025, 4))  # two more plain users, retained
+    assert (result.numerator, result.denominator, result.people) == (20, 21, ())
 
 
 def test_handover_reduction_risk():

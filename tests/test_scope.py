@@ -157,6 +157,14 @@ def test_scoped_report_has_the_full_report(tmp_path, seed):
             assert month_columns(records) == {c: [r[c] for r in rows] for c in REPORT_COLUMNS}
 
 
+def test_a_scoped_caseload_is_not_a_client_list(tmp_path):
+    store = build_office(tmp_path / "office.db", 3, clients=10)
+    scoped = evaluate(store, [Month(2025, 6)], date(2025, 6, 12), scoped=True).caseload
+    assert scoped.scoped and not evaluate(store, [Month(2025, 6)], date(2025, 6, 12)).caseload.scoped
+    with pytest.raises(ValueError):
+        month_rows(scoped, Month(2025, 6))
+
+
 def test_scope_leaves_out_most_clients_of_a_quiet_month(tmp_path):
     """Mid-month with nothing due, a scoped run reads only the clients near a deadline or without a plan."""
     store = build_office(tmp_path / "office.db", 99, clients=120)
