@@ -498,12 +498,16 @@ class Store:
         if scope.dated:
             # Period rule: the three years are over before --as-of.
             conn.execute(insert + "support_start <= :period_by", values)
+            # Grant rule: the 受給者証 ends within the look-ahead, or has ended.
             conn.execute(insert + "grant_until <= :grant_by", values)
+            # handover-consent-missing: a handover recorded without a consent known on --as-of.
             conn.execute(insert + "id IN (SELECT client_id FROM handovers WHERE not_needed = 0 AND "
                                   "(consent_date IS NULL OR consent_date > :as_of))", values)
+            # Plan rule: started, and no plan current on --as-of.
             conn.execute(insert + "support_start <= :as_of AND NOT EXISTS (SELECT 1 FROM plans p WHERE "
                                   "p.client_id = c.id AND p.date BETWEEN :plan_from AND :as_of)", values)
         if scope.span is not None:
+            # center-cooperation-unplanned: a center contact in the months checked.
             conn.execute(insert + "id IN (SELECT client_id FROM contacts INDEXED BY contacts_month WHERE date BETWEEN "
                                   ":first AND :last AND kinds & 16)",
                          dict(values, first=scope.span[0].isoformat(), last=scope.span[1].isoformat()))
