@@ -70,13 +70,14 @@ def run_cli(*args: str, env: dict | None = None) -> Result:
 
 
 class _Stream:
-    """A text stream with a binary `.buffer`, like sys.stdout (for --excel BOM output)."""
+    """A text stream with a binary `.buffer`, like sys.stdout (for --excel BOM output). `errors` as a real run's
+    stream in a UTF-8 locale: strict for stdout, backslashreplace for stderr (test_hostile uses both)."""
 
-    def __init__(self) -> None:
+    def __init__(self, errors: str = "strict") -> None:
         import io
 
         self.buffer = io.BytesIO()
-        self._text = io.TextIOWrapper(self.buffer, encoding="utf-8", write_through=True)
+        self._text = io.TextIOWrapper(self.buffer, encoding="utf-8", errors=errors, write_through=True)
 
     def write(self, s: str) -> int:
         return self._text.write(s)

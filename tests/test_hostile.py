@@ -20,7 +20,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from conftest import Result
+from conftest import Result, _Stream
 
 HOSTILE_EXAMPLES = int(__import__("os").environ.get("TEIKAN_HOSTILE_EXAMPLES", "30"))
 AS_OF = "--as-of=2025-06-15"
@@ -100,27 +100,6 @@ REQUIRED = {
     "add-staff": {"--role", "--hours"}, "plan": {"--date"}, "share-report": {"--month"}, "report": {"--month"},
     "purge": {"--before"},
 }
-
-
-class _Stream:
-    """Like sys.stdout/sys.stderr of a real run in a UTF-8 locale: stdout strict, stderr backslashreplace."""
-
-    def __init__(self, errors: str) -> None:
-        self.buffer = io.BytesIO()
-        self._text = io.TextIOWrapper(self.buffer, encoding="utf-8", errors=errors, write_through=True)
-
-    def write(self, s: str) -> int:
-        return self._text.write(s)
-
-    def flush(self) -> None:
-        self._text.flush()
-
-    def isatty(self) -> bool:
-        return False
-
-    def text(self) -> str:
-        self._text.flush()
-        return self.buffer.getvalue().decode("utf-8")
 
 
 def run_cli(*args: str) -> Result:
