@@ -59,24 +59,28 @@ def _check_header(path: Path) -> None:
         raise DatabaseError("db.not_teikan", path=str(path))
 
 
+def make_private_folders(folder: Path) -> Path | None:
+    """Create `folder` and its missing parents with mode 0700 (folders that exist keep their mode); return the
+    outermost folder made, or None. Another process making one meanwhile is fine; other failures raise OSError."""
+    missing = [p for p in (folder, *folder.parents) if not p.exists()]
+    try:
+        for part in reversed(missing):
+            part.mkdir(mode=0o700)
+    except FileExistsError:
+        pass
+    return missing[-1] if missing else None
+
+
 def _create_file(path: Path) -> tuple[bool, Path | None]:
     """A new database file: folders 0700 (those we make), file 0600, created empty.
 
     Returns whether this call created the file and the outermost folder it made, so that a failed
     creation can be undone without touching a file another process created meanwhile.
     """
-    folder = path.parent
-    made: Path | None = None
-    if not folder.exists():
-        missing = [p for p in (folder, *folder.parents) if not p.exists()]
-        made = missing[-1] if missing else None
-        try:
-            for part in reversed(missing):
-                part.mkdir(mode=0o700)
-        except FileExistsError:
-            pass
-        except OSError:
-            raise DatabaseError("db.cannot_create", path=str(path)) from None
+    try:
+        made = make_private_folders(path.parent)
+    except OSError:
+        raise DatabaseError("db.cannot_create", path=str(path)) from None
     try:
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     except FileExistsError:

@@ -37,7 +37,8 @@ class Result:
 
 
 def run_cli(*args: str, env: dict | None = None) -> Result:
-    """Run `teikan` in-process (fast), capturing stdout/stderr and the exit code."""
+    """Run `teikan` in-process (fast), capturing stdout/stderr and the exit code. Like a real run in a UTF-8
+    locale, stderr escapes lone surrogates (what invalid UTF-8 in argv becomes); on stdout they are an error."""
     from contextlib import redirect_stderr, redirect_stdout
 
     from teikan_cli import i18n
@@ -51,7 +52,7 @@ def run_cli(*args: str, env: dict | None = None) -> Result:
         else:
             os.environ[key] = value
     i18n.set_language(None)
-    out, err = _Stream(), _Stream()
+    out, err = _Stream("strict"), _Stream("backslashreplace")
     code = 0
     try:
         with redirect_stdout(out), redirect_stderr(err):
@@ -67,6 +68,17 @@ def run_cli(*args: str, env: dict | None = None) -> Result:
                 os.environ[key] = value
         i18n.set_language(None)
     return Result(code, out.text(), err.text())
+
+
+def database_dump(path: Path) -> str:
+    """The database's content as SQL (sqlite3 iterdump): equal before and after means nothing was written."""
+    import sqlite3
+
+    conn = sqlite3.connect(path)
+    try:
+        return "\n".join(conn.iterdump())
+    finally:
+        conn.close()
 
 
 class _Stream:

@@ -20,7 +20,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from conftest import Result, _Stream
+from conftest import database_dump as _dump, run_cli
 
 HOSTILE_EXAMPLES = int(__import__("os").environ.get("TEIKAN_HOSTILE_EXAMPLES", "30"))
 AS_OF = "--as-of=2025-06-15"
@@ -102,28 +102,6 @@ REQUIRED = {
 }
 
 
-def run_cli(*args: str) -> Result:
-    """`teikan` in-process. Unlike conftest's runner, stderr escapes lone surrogates as Python's real stderr
-    does (they are what invalid UTF-8 in argv becomes); a surrogate reaching stdout is still an error."""
-    from contextlib import redirect_stderr, redirect_stdout
-
-    from teikan_cli import i18n
-    from teikan_cli.cli import main
-
-    out, err = _Stream("strict"), _Stream("backslashreplace")
-    code = 0
-    i18n.set_language(None)
-    try:
-        with redirect_stdout(out), redirect_stderr(err):
-            try:
-                main(list(args))
-            except SystemExit as exc:
-                code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
-    finally:
-        i18n.set_language(None)
-    return Result(code, out.text(), err.text())
-
-
 def _setup() -> None:
     for args in (
         ("add-client", "山田 太郎", "--employment-start", "2024-04-01", "--support-start", "2024-10-01",
@@ -132,14 +110,6 @@ def _setup() -> None:
         ("log-visit", "1", "--date", "2025-06-01", "--type", "face", "--note", "初回", AS_OF),
     ):
         assert run_cli(*args).exit_code == 0
-
-
-def _dump(path: Path) -> str:
-    conn = sqlite3.connect(path)
-    try:
-        return "\n".join(conn.iterdump())
-    finally:
-        conn.close()
 
 
 @st.composite

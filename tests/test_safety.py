@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import run_process
+from conftest import database_dump as _dump, run_process
 from teikan_cli.maintenance import RetentionRow, is_purgeable, plan_purge, retained_until
 
 AS_OF = "--as-of=2025-06-15"
@@ -75,14 +75,6 @@ def _bulk_contacts(path: Path, count: int, note: str) -> None:
         for _ in range(count):
             store.insert_contact(Contact(id=0, client_id=1, date=date(2025, 6, 1), types=("face",), note=note))
     store.close()
-
-
-def _dump(path: Path) -> str:
-    conn = sqlite3.connect(path)
-    try:
-        return "\n".join(conn.iterdump())
-    finally:
-        conn.close()
 
 
 # ------------------------------------------------------------------ crash safety

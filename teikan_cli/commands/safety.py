@@ -56,7 +56,12 @@ def register(app: typer.Typer) -> None:
             raise InputError("output.exists", path=str(target))
         if target.is_dir():
             raise InputError("output.cannot_write", path=str(target))
-        _make_private_folder(target.parent, target)
+        from ..store import make_private_folders
+
+        try:
+            make_private_folders(target.parent)
+        except OSError:
+            raise DatabaseError("output.cannot_write", path=str(target)) from None
         temporary = target.parent / f".{target.name}.{os.getpid()}.partial"
         try:
             fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
@@ -295,20 +300,6 @@ def _same_file(a: Path, b: Path) -> bool:
         return a.exists() and b.exists() and os.path.samefile(a, b)
     except OSError:
         return False
-
-
-def _make_private_folder(folder: Path, target: Path) -> None:
-    """Create the missing folders of a backup path with mode 0700."""
-    from ..errors import DatabaseError
-
-    missing = [p for p in (folder, *folder.parents) if not p.exists()]
-    try:
-        for part in reversed(missing):
-            part.mkdir(mode=0o700)
-    except FileExistsError:
-        pass
-    except OSError:
-        raise DatabaseError("output.cannot_write", path=str(target)) from None
 
 
 def _fsync(path: Path) -> None:
