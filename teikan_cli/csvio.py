@@ -35,7 +35,6 @@ import io
 import unicodedata
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field, replace
-from dataclasses import fields as dataclass_fields
 from datetime import date
 from typing import Callable, Iterable, Iterator, NamedTuple
 
@@ -604,19 +603,9 @@ def _plan_contacts(parsed: list[ContactRow], existing: Existing, as_of: date) ->
     return plan
 
 
-_CONTACT_FIELDS = ("id", "client_id", "date", "types", "staff", "minutes", "place", "concerns", "center_reason", "note")
-assert tuple(f.name for f in dataclass_fields(Contact)) == _CONTACT_FIELDS and not hasattr(Contact, "__post_init__")
-
-
 def _new_contact(client_id: int, row: ContactRow) -> Contact:
-    """`Contact(...)` for a checked row, made the way `dataclasses.replace` cannot: a frozen dataclass's
-    `__init__` sets each field through `object.__setattr__` (5 µs a contact, 5 s a million); every field is
-    given here, so filling the instance dictionary directly builds the same, equal object."""
-    contact = object.__new__(Contact)
-    contact.__dict__.update(id=0, client_id=client_id, date=row.date, types=row.types, staff=row.staff,
-                            minutes=row.minutes, place=row.place, concerns=row.concerns,
-                            center_reason=row.center_reason, note=row.note)
-    return contact
+    return Contact(id=0, client_id=client_id, date=row.date, types=row.types, staff=row.staff, minutes=row.minutes,
+                   place=row.place, concerns=row.concerns, center_reason=row.center_reason, note=row.note)
 
 
 class ClientResolver:

@@ -16,7 +16,7 @@ from typing import Callable
 
 from .dates import Month
 from .errors import InputError
-from .models import CENTER_REASONS, CONCERNS, CONTACT_TYPES, PLACES, Assignment, Client, Contact, Handover, Plan
+from .models import CENTER_REASONS, CONCERNS, CONTACT_TYPES, PLACES, Assignment, Client, Contact, Handover, Plan, SharedReport
 from .validation import check_assignment, check_contact, choice, choices, clean_text, client_from_text, minutes
 
 DEMO_FILE = "demo-office.json"
@@ -117,11 +117,11 @@ def save_demo_office(store, office: DemoOffice, advance: Callable[[int], None] =
     for item in office.clients:
         client_id = store.insert_client(item.client)
         for plan in item.plans:
-            store.insert_plan(plan._replace(client_id=client_id))
+            store.save_plan(plan._replace(client_id=client_id))
         for contact in item.contacts:
             store.insert_contact(replace(contact, client_id=client_id))
         for month, shared_on in item.reports_shared:
-            store.save_shared_report(client_id, month, shared_on)
+            store.save_shared_report(SharedReport(client_id, str(month), shared_on))
         if item.handover is not None:
             store.save_handover(replace(item.handover, client_id=client_id))
         advance(1 + len(item.contacts))

@@ -146,8 +146,10 @@ def permission_checks(path: str, file_mode: int, folder: str, folder_mode: int,
 
 
 def database_checks(app_id: int, expected_app_id: int, version: int, supported: int,
-                    integrity: list[str] | None, foreign_keys: int | None, kind_mismatches: int | None = 0) -> list[Check]:
-    """The content lines of `doctor`: what the file says it is, and whether SQLite finds it sound."""
+                    integrity: list[str] | None, foreign_keys: int | None, chain=()) -> list[Check]:
+    """The content lines of `doctor`: what the file says it is, whether SQLite finds it sound, and whether the
+    audit trail's hash chain verifies (`chain`: `()` when it does, (row id, why) at the first row that does
+    not, `"older"` for a file whose schema has no chain yet, None when unreadable)."""
     checks = [
         Check("application-id", app_id == expected_app_id,
               "doctor.app_id_ok" if app_id == expected_app_id else "doctor.app_id_bad", {"value": f"0x{app_id:08x}"}),
@@ -167,11 +169,15 @@ def database_checks(app_id: int, expected_app_id: int, version: int, supported: 
     else:
         checks.append(Check("foreign-keys", foreign_keys == 0,
                             "doctor.fk_ok" if foreign_keys == 0 else "doctor.fk_bad", {"count": foreign_keys}))
-    if kind_mismatches is None:
-        checks.append(Check("contact-kinds", False, "doctor.unreadable", {}))
-    else:  # contacts.kinds (migration m003) must agree with contact_types, the record
-        checks.append(Check("contact-kinds", kind_mismatches == 0,
-                            "doctor.kinds_ok" if kind_mismatches == 0 else "doctor.kinds_bad", {"count": kind_mismatches}))
+    # 基準省令 第206条の11 (記録の整備) / 電子保存: an altered or deleted record must show it (SPEC §12).
+    if chain is None:
+        checks.append(Check("audit-chain", False, "doctor.unreadable", {}))
+    elif chain == "older":
+        checks.append(Check("audit-chain", False, "doctor.chain_older", {}))
+    elif chain:
+        checks.append(Check("audit-chain", False, f"doctor.chain_bad.{chain[1]}", {"row": chain[0]}))
+    else:
+        checks.append(Check("audit-chain", True, "doctor.chain_ok", {}))
     return checks
 
 

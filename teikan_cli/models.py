@@ -12,13 +12,7 @@ from typing import NamedTuple
 
 from .dates import Month, eligible_from, share_deadline, support_end
 
-CONTACT_TYPES = ("face", "employer", "remote", "agency", "center")
-# Bit of each type in `contacts.kinds` (migration m003): a month's counts are read from an index.
-TYPE_BITS = {"face": 1, "employer": 2, "remote": 4, "agency": 8, "center": 16}
-
-
-def type_mask(types) -> int:
-    return sum(TYPE_BITS.get(t, 0) for t in set(types))  # an unknown type is refused by the table CHECK
+CONTACT_TYPES = ("face", "employer", "remote", "agency", "center")  # also the 0/1 columns of `contacts`
 
 
 def job_change_continuous(job_change: date | None, reemployed: date | None) -> bool:
@@ -46,6 +40,8 @@ class Office:
     fulltime_hours: float = 40.0
     opened: date | None = None
     rate_tier: int | None = None
+    address: str | None = None
+    phone: str | None = None
 
 
 @dataclass(frozen=True)
@@ -109,6 +105,17 @@ class Contact:
     concerns: tuple[str, ...] = ()
     center_reason: str | None = None
     note: str | None = None
+    shareable: bool = False  # SPEC §11: its notes and warning signs may go to the employer
+    deleted_at: str | None = None  # SPEC §12: kept, marked deleted, counted nowhere
+    deleted_reason: str | None = None
+
+
+@dataclass(frozen=True)
+class Person:
+    """A member of staff (SPEC §12): one row per normalised name; role assignments belong to a person."""
+
+    id: int
+    name: str
 
 
 @dataclass(frozen=True)
@@ -120,6 +127,9 @@ class Assignment:
     from_date: date | None = None
     until_date: date | None = None
     reduced_hours: bool = False
+    person_id: int = 0
+    deleted_at: str | None = None
+    deleted_reason: str | None = None
 
     def overlaps(self, month: Month) -> bool:
         return (self.from_date is None or self.from_date <= month.last) and (
@@ -142,13 +152,41 @@ class ServiceRecord(NamedTuple):
 
 
 class Plan(NamedTuple):
-    """An individual support plan. A NamedTuple (immutable, like the dataclasses here): tens of thousands are
-    built per run at national scale, and a tuple costs a tenth of a frozen dataclass to make."""
+    """One version of the individual support plan (個別支援計画, SPEC §11). A NamedTuple (immutable, like the
+    dataclasses here): tens of thousands are built per run at national scale, and a tuple costs a tenth of a
+    frozen dataclass to make."""
 
     id: int
     client_id: int
     date: date
     center_cooperation: tuple[str, ...] = ()
+    consent_date: date | None = None  # 本人の同意
+    delivered_date: date | None = None  # 交付
+    delivered_to: tuple[str, ...] = ()  # client, consultation (相談支援事業所)
+    long_goal: str | None = None
+    short_goal: str | None = None
+    items: tuple[str, ...] = ()
+    next_review: date | None = None
+
+
+class Monitoring(NamedTuple):
+    """A monitoring (モニタリング) of the plan in force on its day."""
+
+    id: int
+    client_id: int
+    plan_id: int
+    date: date
+    note: str | None = None
+
+
+class SharedReport(NamedTuple):
+    """The month's 支援レポート as shared: when (支援レポート共有日), to whom and how (SPEC §11)."""
+
+    client_id: int
+    month: str
+    date: date
+    recipients: tuple[str, ...] = ("client", "employer")
+    method: str | None = None
 
 
 @dataclass(frozen=True)
@@ -181,6 +219,7 @@ class MonthActivity(NamedTuple):
     center: int = 0
     concerns: tuple[str, ...] = ()
     center_contacts: tuple[tuple[date, str | None], ...] = ()  # (date, center_reason)
+    face_dates: tuple[date, ...] = ()  # the days of the month's face contacts, oldest first
 
 
 @dataclass(frozen=True)
@@ -222,6 +261,3 @@ class Caseload:
     plans: dict[int, tuple[Plan, ...]] = field(default_factory=dict)  # by client, oldest first
     handovers: dict[int, Handover] = field(default_factory=dict)
     months: tuple[Month, ...] = ()
-    # Loaded for the clients of a run's scope only (rules.finding_scope): complete for the rules' findings and
-    # the handover lists, not a list of every client (reports.month_rows refuses it).
-    scoped: bool = False

@@ -32,7 +32,7 @@ from datetime import date, timedelta
 from fractions import Fraction
 from typing import Iterable, Mapping, Sequence
 
-from .dates import Month, last_day_up_to, support_end
+from .dates import Month
 from .errors import InputError
 from .models import Client, Finding, ServiceRecord, job_change_continuous
 
@@ -210,45 +210,16 @@ def compute_rate(clients: Iterable[Client | ServiceRecord], fiscal_year: int,
     return _result(fiscal_year, sum(1 for p in people if p.retained), len(people), notified_tier, people)
 
 
-def rate_summary(plain_users: int, others: Iterable[Client | ServiceRecord], fiscal_year: int,
-                 notified_tier: int | None = None) -> RateResult:
-    """`compute_rate` without the list of people, for the report's fee estimate: `plain_users` users of the
-    window have no employment end and no job change recorded (so are retained, counted by
-    `Store.count_plain_users`), and only the `others` are looked at one by one."""
-    # 報酬告示 第14の2 / 留意事項通知 (障発第1031001号, 2024改定): 就労定着率 = still employed on 3/31 of FY-1 ÷
-    # users of FY-3..FY-1; the same counts as compute_rate, the retained plain users counted in SQL.
-    fee_table(fiscal_year)
-    first, last = rate_window(fiscal_year)
-    used_from, used_to = Month.of(first).first, Month.of(last).last
-    used = [c for c in others if _used_in_days(c, used_from, used_to)]
-    retained = sum(1 for c in used if is_retained(c, last))
-    return _result(fiscal_year, plain_users + retained, plain_users + len(used), notified_tier, ())
-
-
-def first_start_used_from(day: date) -> date:
-    """The earliest `support_start` whose service period (`support_end`) reaches `day`: `support_end` never
-    decreases as the start moves later (民法 §143)."""
-    one_day = timedelta(days=1)
-    return last_day_up_to(support_end, day - one_day) + one_day
-
-
-def summary_for_month(plain_users: int, others: Iterable[Client | ServiceRecord], month: Month,
-                      notified_tier: int | None = None) -> RateResult | None:
-    """`rate_summary` for the fiscal year of `month`, or None when no fee table covers that year."""
+def rate_for_month(clients: Iterable[Client | ServiceRecord], month: Month,
+                   notified_tier: int | None = None) -> RateResult | None:
+    """`compute_rate` for the fiscal year of `month` (the report's fee estimate), or None when no fee table
+    covers that year."""
     from .dates import fiscal_year
 
     try:
-        return rate_summary(plain_users, others, fiscal_year(month), notified_tier)
+        return compute_rate(clients, fiscal_year(month), notified_tier)
     except NoFeeTableError:
         return None
-
-
-def used_window(fiscal_year: int) -> tuple[date, date, date]:
-    """The days a user of `fiscal_year`'s window was active on (whole months, SPEC §4.2) and the earliest
-    support start whose period reaches the first of them: the bounds `Store.count_plain_users` takes."""
-    first, last = rate_window(fiscal_year)
-    used_from, used_to = Month.of(first).first, Month.of(last).last
-    return used_from, used_to, first_start_used_from(used_from)
 
 
 def _result(fiscal_year: int, numerator: int, denominator: int, notified_tier: int | None,

@@ -50,62 +50,43 @@ def office_json(office: Office) -> dict:
 
 
 def month_rows(caseload: Caseload, month: Month) -> list[dict]:
-    """One row per client active in the month (SPEC §5), by id."""
-    if caseload.scoped:
-        raise ValueError("a scoped caseload holds only some clients: read the rows with Store.load_month_rows")
+    """One row per client in service in the month (SPEC §5), by id."""
     first, last = month.first, month.last
     activity = {cid: act for (cid, m), act in caseload.activity.items() if m == month}
     shared_ids = {cid for cid, m in caseload.reports_shared if m == month}
     return [
-        month_row(c.id, c.name, c.staff, c.support_end, activity.get(c.id, _NO_ACTIVITY), c.id in shared_ids)
+        month_row(c, activity.get(c.id, _NO_ACTIVITY), c.id in shared_ids)
         for c in caseload.clients
-        # SPEC §4.2: active in the month.
+        # SPEC §4.2: in service in the month.
         if c.support_start <= last and (c.ended_on is None or c.ended_on >= first)
     ]
 
 
-def month_row(client_id: int, name: str, staff: str | None, support_end: date, act: MonthActivity,
-              shared: bool) -> dict:
-    """The SPEC §5 row of one client in one month."""
+def month_row(client: Client, act: MonthActivity, shared) -> dict:
+    """The SPEC §5 row of one client in one month (`shared`: the report's share date, or whether it was)."""
     return {
-        "id": client_id,
-        "name": name,
-        "staff": staff,
+        "id": client.id,
+        "name": client.name,
+        "certificate": client.certificate,
+        "staff": client.staff,
         "face": act.face,
+        "face_dates": [d.isoformat() for d in act.face_dates],
         "employer": act.employer,
         "remote": act.remote,
         "agency": act.agency,
         "center": act.center,
-        "report_shared": shared,
-        "billable": billable(act, shared),
+        "report_shared": bool(shared),
+        "billable": billable(client, act, bool(shared)),
         "concerns": list(act.concerns),
-        "support_end": support_end.isoformat(),
+        "support_end": client.support_end.isoformat(),
     }
 
 
-def billable(act: MonthActivity, shared: bool) -> bool:
-    # 報酬告示 第14の2 / 「就労定着支援の実施について」: 対面支援 and a shared 支援レポート.
-    return act.face > 0 and shared
-
-
-def month_columns(records: Sequence[tuple]) -> dict[str, list]:
-    """`month_row` of each record (`Store.load_month_rows`), a column at a time: the monthly table of 20,000
-    rows is drawn from these lists without a dict per row."""
-    ids, names, staff, ends, acts, shared = (list(c) for c in zip(*records)) if records else ([] for _ in range(6))
-    return {
-        "id": ids,
-        "name": names,
-        "staff": staff,
-        "face": [a.face for a in acts],
-        "employer": [a.employer for a in acts],
-        "remote": [a.remote for a in acts],
-        "agency": [a.agency for a in acts],
-        "center": [a.center for a in acts],
-        "report_shared": shared,
-        "billable": list(map(billable, acts, shared)),
-        "concerns": [list(a.concerns) for a in acts],
-        "support_end": [day.isoformat() for day in ends],
-    }
+def billable(client: Client, act: MonthActivity, shared: bool) -> bool:
+    # 報酬告示 第14の2 / 「就労定着支援の実施について」(2021): a face contact on a day the 受給者証 grant covers
+    # (障害者総合支援法 第22条・第23条: 支給決定期間) and the month's 支援レポート shared.
+    grant = client.grant_until
+    return shared and any(grant is None or day <= grant for day in act.face_dates)
 
 
 def handover_state(handover: Handover | None) -> str:

@@ -47,6 +47,7 @@ class Context:
     # Per-run memo (clients active in a month, activity by month), shared by the contexts of one run.
     memo: dict = field(default_factory=dict, compare=False, repr=False)
 
+
     def activity(self, client: Client, month: Month) -> MonthActivity:
         return self.activity_in(month).get(client.id, _NO_ACTIVITY)
 
@@ -291,69 +292,6 @@ def plan_findings(ctx: Context) -> list[Finding]:
             findings.append(_finding("plan-review-overdue", WARNING, c, ctx.as_of, plan=latest.date.isoformat(),
                                      due=current_until.isoformat()))
     return findings
-
-
-# ---------------------------------------------------------------- the scope of a run
-
-
-@dataclass(frozen=True)
-class Scope:
-    """Which clients a run could report on, as bounds the store turns into a few set-based reads (issue 7).
-
-    It is a superset: a client outside it cannot produce a finding, a handover row or a late handover, so the
-    store loads only the clients inside it, and the rules above still decide exactly. `tests/test_scope.py`
-    checks on seeded offices that the findings are the same with and without it.
-    """
-
-    as_of: date
-    since: date  # clients ended before this day are out of every rule
-    duty_months: tuple[tuple[Month, date], ...]  # (month, last day counted) whose duties are due or over
-    span: tuple[date, date] | None  # center contacts in these days (center-cooperation)
-    start_by: date  # handover rules and lists: support_start on or before this day
-    period_by: date  # period rule: support_start on or before this day (the period is over before `as_of`)
-    dated: bool  # the dated rules run: the grant, plan and handover-consent bounds below apply
-    grant_by: date  # grant rule: grant_until on or before this day
-    plan_from: date  # plan rule: no plan from this day to `as_of`
-
-
-def last_start_due_by(day: date) -> date:
-    """The latest `support_start` whose handover share deadline falls on or before `day`.
-
-    `share_deadline(support_end(start))` never decreases as the start moves later (民法 §143 month ends are
-    clamped), so every client starting later has a deadline no earlier, and a `support_end` no earlier.
-    """
-    return last_day_up_to(share_deadline_of_start, day)
-
-
-def last_start_ending_before(day: date) -> date:
-    """The latest `support_start` whose three years end before `day` (`support_end` never decreases)."""
-    return last_day_up_to(support_end, day - _ONE_DAY)
-
-
-def share_deadline_of_start(start: date) -> date:
-    """The handover share deadline of a client starting on `start` (memoised by period end)."""
-    return _share_deadline(support_end(start))
-
-
-def first_current_plan(as_of: date, months: int = 6) -> date:
-    """The earliest plan date still current on `as_of` (`plan_review_due` never decreases with the plan date):
-    a client with a plan from this day to `as_of` has no plan finding."""
-    return last_day_up_to(lambda day: plan_review_due(day, months), as_of - _ONE_DAY) + _ONE_DAY
-
-
-def finding_scope(months: list[Month], as_of: date, settings: Settings = Settings(), dated: bool = True,
-                  handover_days: int = 90) -> Scope:
-    """The `Scope` of `run_rules(months, as_of, settings, dated)`, widened to the handover lists of `report`
-    (`handovers_due` within `handover_days`, and the month's late handovers)."""
-    months = sorted(set(months))
-    since = min([as_of] + [m.first for m in months])
-    duties = tuple((m, min(m.last, as_of)) for m in months if month_phase(m, as_of, settings.remind_days))
-    span = None
-    if months and min(months[-1].last, as_of) >= months[0].first:
-        span = (months[0].first, min(months[-1].last, as_of))
-    start_by = last_start_due_by(as_of + timedelta(days=max(settings.within, handover_days)))
-    return Scope(as_of, since, duties, span, start_by, last_start_ending_before(as_of), dated,
-                 as_of + timedelta(days=settings.grant_days), first_current_plan(as_of, settings.plan_review_months))
 
 
 # ---------------------------------------------------------------- the registry

@@ -10,6 +10,7 @@ import unicodedata
 from datetime import date
 
 from .errors import InputError
+from .names import name_key
 from .models import (
     CENTER_REASONS,
     CONCERNS,
@@ -176,6 +177,7 @@ __all__ = [
 CLIENT_DATE_FIELDS = ("employment_start", "support_start", "grant_until", "interim_support_end", "employment_end",
                       "ended_on", "job_change", "reemployed")
 CLIENT_TEXT_FIELDS = ("name", "kana", "employer", "staff", "note")
+NAME_FIELDS = ("name", "kana", "staff")  # stored after the name rule (SPEC §3), so that lookups compare alike
 
 
 def client_from_text(values: dict, as_of: date, base: Client | None = None, client_id: int = 0) -> Client:
@@ -193,7 +195,8 @@ def client_from_text(values: dict, as_of: date, base: Client | None = None, clie
             text = None if raw is None else str(raw).strip()
             changes[key] = parse_date(text, as_of) if text else None
         elif key in CLIENT_TEXT_FIELDS:
-            changes[key] = clean_text(raw, key, required=key == "name", limit=MAX_TEXT if key == "note" else 200)
+            text = clean_text(raw, key, required=key == "name", limit=MAX_TEXT if key == "note" else 200)
+            changes[key] = name_key(text) if key in NAME_FIELDS else text
         elif key == "certificate":
             changes[key] = ten_digits(raw, "certificate")
         elif key == "disabilities":

@@ -12,7 +12,7 @@ from conftest import from_template
 
 SETUP = "--as-of=2025-07-01"
 REPORT_KEYS = ["month", "as_of", "office", "clients", "staffing", "handovers", "findings"]
-CLIENT_KEYS = ["id", "name", "staff", "face", "employer", "remote", "agency", "center", "report_shared", "billable",
+CLIENT_KEYS = ["id", "name", "certificate", "staff", "face", "face_dates", "employer", "remote", "agency", "center", "report_shared", "billable",
                "concerns", "support_end"]
 STAFFING_KEYS = ["users", "users_basis", "active_in_month", "supporter_fte", "supporter_fte_required", "managers",
                  "managers_required", "ok"]
@@ -55,15 +55,16 @@ def june_office(cli) -> None:
 
 
 def row(id, name, staff=None, face=0, employer=0, remote=0, agency=0, center=0, shared=False, concerns=(),
-        support_end="2027-09-30"):
-    return {"id": id, "name": name, "staff": staff, "face": face, "employer": employer, "remote": remote,
+        support_end="2027-09-30", face_dates=()):
+    return {"id": id, "name": name, "certificate": None, "staff": staff, "face": face,
+            "face_dates": list(face_dates), "employer": employer, "remote": remote,
             "agency": agency, "center": center, "report_shared": shared, "billable": face > 0 and shared,
             "concerns": list(concerns), "support_end": support_end}
 
 
 JUNE_ROWS = [
-    row(1, "山田 太郎", "佐藤", face=1, employer=1, shared=True),
-    row(2, "佐藤 花子", face=2, concerns=["attendance", "medication"]),
+    row(1, "山田 太郎", "佐藤", face=1, employer=1, shared=True, face_dates=["2025-06-10"]),
+    row(2, "佐藤 花子", face=2, concerns=["attendance", "medication"], face_dates=["2025-06-11", "2025-06-20"]),
     row(3, "鈴木 一郎", remote=1, agency=1, shared=True),
     row(4, "高橋 次郎", center=1),
     row(5, "伊藤 三郎", support_end="2028-06-29"),
@@ -110,15 +111,15 @@ def test_report_csv_is_the_client_rows(cli):
     r = ok(cli("report", "--month", "2025-06", "--format", "csv", SETUP))
     assert r.stdout.split("\r\n") == [
         ",".join(CLIENT_KEYS),
-        "1,山田 太郎,佐藤,1,1,0,0,0,true,true,,2027-09-30",
-        "2,佐藤 花子,,2,0,0,0,0,false,false,attendance+medication,2027-09-30",
-        "3,鈴木 一郎,,0,0,1,1,0,true,false,,2027-09-30",
-        "4,高橋 次郎,,0,0,0,0,1,false,false,,2027-09-30",
-        "5,伊藤 三郎,,0,0,0,0,0,false,false,,2028-06-29",
+        "1,山田 太郎,,佐藤,1,2025-06-10,1,0,0,0,true,true,,2027-09-30",
+        "2,佐藤 花子,,,2,2025-06-11+2025-06-20,0,0,0,0,false,false,attendance+medication,2027-09-30",
+        "3,鈴木 一郎,,,0,,0,1,1,0,true,false,,2027-09-30",
+        "4,高橋 次郎,,,0,,0,0,0,1,false,false,,2027-09-30",
+        "5,伊藤 三郎,,,0,,0,0,0,0,false,false,,2028-06-29",
         "",
     ]
     r = ok(cli("report", "--month", "2025-06", "--excel", SETUP))
-    assert r.stdout.startswith("\ufeffid,name,staff,")
+    assert r.stdout.startswith("\ufeffid,name,certificate,staff,")
 
 
 def test_report_table_speaks_in_the_terms_of_an_audit(cli):
@@ -171,7 +172,7 @@ def test_build_report_takes_extra_sections():
 def populate(count: int) -> None:
     """`count` clients with a face contact and a shared report in June 2025, straight through the store."""
     from teikan_cli.dates import Month
-    from teikan_cli.models import Client, Contact, Plan
+    from teikan_cli.models import Client, Contact, Plan, SharedReport
     from teikan_cli.store import open_store
 
     store = open_store(Path(os.environ["TEIKAN_DB"]), create=True)
@@ -182,8 +183,8 @@ def populate(count: int) -> None:
                                                    support_start=date(2024, 10, 1)))
             store.insert_contact(Contact(id=0, client_id=client_id, date=date(2025, 6, 10), types=("face", "center"),
                                          concerns=("attendance",), center_reason="advice"))
-            store.save_shared_report(client_id, Month(2025, 6), date(2025, 6, 30))
-            store.insert_plan(Plan(id=0, client_id=client_id, date=date(2025, 5, 1), center_cooperation=("advice",)))
+            store.save_shared_report(SharedReport(client_id, "2025-06", date(2025, 6, 30)))
+            store.save_plan(Plan(id=0, client_id=client_id, date=date(2025, 5, 1), center_cooperation=("advice",)))
     store.close()
 
 

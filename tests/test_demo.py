@@ -203,8 +203,10 @@ def test_report_wareki_and_wide_tables_are_not_cut(cli, demo_db):
 def test_report_csv_for_excel_has_a_bom(cli, demo_db):
     r = cli("report", "--month", "2026-09", "--as-of", AS_OF, "--format", "csv", "--excel")
     assert r.exit_code == 0
-    assert r.stdout.startswith("\ufeffid,name,staff,face,employer,remote,agency,center,report_shared,billable,concerns,support_end\r\n")
-    assert "\r\n3,仮名 次郎,架空 陽介,2,1,1,1,1,true,true,attendance,2028-07-31\r\n" in r.stdout
+    assert r.stdout.startswith("\ufeffid,name,certificate,staff,face,face_dates,employer,remote,agency,center,"
+                               "report_shared,billable,concerns,support_end\r\n")
+    assert ("\r\n3,仮名 次郎,0000000003,架空 陽介,2,2026-09-04+2026-09-25,1,1,1,1,true,true,attendance,2028-07-31\r\n"
+            in r.stdout)
     plain = cli("report", "--month", "2026-09", "--as-of", AS_OF, "--format", "csv")
     assert plain.stdout == r.stdout[1:]
 

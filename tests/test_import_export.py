@@ -47,12 +47,12 @@ def test_import_examples_then_again_adds_nothing(cli, db_path):
     assert (r.exit_code, r.stdout, r.stderr) == (0, "clients: 5 added, 0 already present\n", "")
     r = cli("import", "contacts", str(EXAMPLES / "contacts-utf8.csv"), AS_OF)
     assert (r.exit_code, r.stdout, r.stderr) == (0, "contacts: 12 added, 0 already present\n", "")
-    before = {t: count(db_path, t) for t in ("clients", "contacts", "contact_types", "staff_assignments")}
+    before = {t: count(db_path, t) for t in ("clients", "contacts", "contact_concerns", "staff_assignments")}
     for kind, rows in (("staff", 3), ("clients", 5), ("contacts", 12)):
         r = cli("import", kind, str(EXAMPLES / f"{kind}-utf8.csv"), AS_OF)
         assert (r.exit_code, r.stdout) == (0, f"{kind}: 0 added, {rows} already present\n"), r
     assert {t: count(db_path, t) for t in before} == before == {
-        "clients": 5, "contacts": 12, "contact_types": 15, "staff_assignments": 3}
+        "clients": 5, "contacts": 12, "contact_concerns": 5, "staff_assignments": 3}
 
 
 def test_cp932_file_from_excel_matches_the_utf8_one(cli, db_path):
@@ -368,7 +368,7 @@ def load_all(db: str):
 
     store = open_store(Path(db), create=False)
     try:
-        staff = sorted((replace(a, id=0) for a in store.load_assignments()), key=repr)  # ids follow the file
+        staff = sorted((replace(a, id=0, person_id=0) for a in store.load_assignments()), key=repr)  # ids follow the file
         return store.load_clients(), list(store.iter_contacts()), staff
     finally:
         store.close()

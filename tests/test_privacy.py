@@ -139,7 +139,7 @@ def test_an_unexpected_failure_shows_no_data_and_writes_nothing(cli, db_path, mo
     before = sqlite3.connect(db_path).execute("SELECT COUNT(*) FROM contacts").fetchone()[0]
 
     def explode(self, contact):
-        self.conn.execute("INSERT INTO contacts (client_id, date, note) VALUES (?, ?, ?)",
+        self.conn.execute("INSERT INTO contacts (client_id, date, face, note) VALUES (?, ?, 1, ?)",
                           (contact.client_id, contact.date.isoformat(), contact.note))
         raise RuntimeError("山田 太郎 通院の話をした 0123456789")
 
@@ -173,7 +173,7 @@ WRITES = [
     (["plan", "1", "--date", "2025-06-01", "--center-cooperation", "advice"], "plan", 1, OPERATOR),
     (["handover", "1", "--center", "どこかのセンター", "--note", "秘密の引継ぎ"], "handover", 1, OPERATOR),
     (["share-report", "1", "--month", "2025-06", "--date", "2025-06-15"], "share-report", 1, OPERATOR),
-    (["end-client", "2", "--date", "2025-06-10", "--reason", "job-loss"], "edit-client", 2, OPERATOR),
+    (["end-client", "2", "--date", "2025-06-10", "--reason", "job-loss"], "end-client", 2, OPERATOR),
     (["add-staff", "高橋", "--role", "manager", "--hours", "40"], "add-staff", None, None),
 ]
 
@@ -197,7 +197,9 @@ def test_every_write_records_who_and_when(cli, db_path, args, action, client_id,
         assert at.tzinfo is not None and started - timedelta(seconds=1) <= at <= datetime.now(timezone.utc)
 
 
-def test_audit_rows_hold_no_personal_data(cli, db_path):
+def test_audit_rows_name_records_without_personal_data_and_keep_old_and_new_values(cli, db_path):
+    """SPEC §12: a correction keeps the old and new values (in `detail`, inside the database file, which is
+    0600 and purged with the client); the action and the record reference never carry personal data."""
     _office(cli)
     for args, *_ in WRITES:
         assert cli(*args, AS_OF).exit_code == 0
@@ -206,12 +208,13 @@ def test_audit_rows_hold_no_personal_data(cli, db_path):
     rows = _audit(db_path)
     assert len(rows) >= len(WRITES) + 6
     for row in rows:
-        for column in ("action", "record", "detail"):
+        for column in ("action", "record"):
             for secret in personal:
                 assert secret not in str(row[column] or ""), (column, row)
         assert row["who"] not in ("山田 太郎", "佐藤 花子", "新井 三郎")
-    edits = [r["detail"] for r in rows if r["action"] == "edit-client"]
-    assert "employer,note" in edits  # which fields changed, never their values
+    [edit] = [json.loads(r["detail"]) for r in rows if r["action"] == "edit-client"]
+    assert edit == {"old": {"employer": "株式会社ひみつ", "note": "通院の話をした"},
+                    "new": {"employer": "別の会社", "note": "書き換えたメモ"}}
 
 
 def test_show_client_history_shows_who_and_when(cli, db_path):

@@ -71,24 +71,3 @@ def test_the_month_activity_is_right(store):
 def test_a_months_shared_reports_are_one_covering_index_range(store):
     plans = _plans_of(store, lambda: store.month_shared(Month(2025, 6), date(2025, 6, 30)))
     assert plans == [["SEARCH shared_reports USING COVERING INDEX shared_reports_month (month=?)"]]
-
-
-def test_scoped_reads_start_from_the_scope_and_never_scan_contacts_or_plans(store):
-    """`check` and `report` read only the clients of `temp.scope`: contacts by the month's index range, plans
-    and handovers by probes from each scoped client."""
-    from teikan_cli.rules import Settings, finding_scope
-
-    # Made outside the snapshot so that it outlives it and the statements can be explained afterwards.
-    store.conn.execute("CREATE TEMP TABLE IF NOT EXISTS scope (id INTEGER PRIMARY KEY)")
-
-    def run():
-        with store.read():
-            store.mark_scope(finding_scope([Month(2025, 6)], date(2025, 7, 5), Settings()))
-            store.load_caseload([Month(2025, 6)], date(2025, 7, 5), scoped=True)
-
-    flat = [line for lines in _plans_of(store, run) for line in lines]
-    assert not any(line.startswith("SCAN") and (" contacts" in line or " plans" in line) for line in flat), flat
-    assert any(line.startswith("SEARCH") and "contacts_month (date>? AND date<?)" in line for line in flat), flat
-    assert any("SEARCH plans USING COVERING INDEX sqlite_autoindex_plans_1 (client_id=? AND date<?)" in line
-               for line in flat), flat
-    assert any("SEARCH p USING COVERING INDEX sqlite_autoindex_plans_1 (client_id=?" in line for line in flat), flat

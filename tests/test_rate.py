@@ -17,7 +17,6 @@ from teikan_cli.rate import (
     RateResult,
     compute_rate,
     effective_employment_end,
-    first_start_used_from,
     fee_estimate,
     fee_table,
     handover_reduction_findings,
@@ -28,13 +27,11 @@ from teikan_cli.rate import (
     monthly_units,
     parse_fiscal_year,
     percent_text,
-    rate_summary,
-    summary_for_month,
+    rate_for_month,
     rate_float,
     rate_window,
     tier_for,
     used_service_between,
-    used_window,
     what_if,
 )
 
@@ -326,13 +323,13 @@ def test_fee_estimate_without_a_tier():
         "basis": "no-history"}
 
 
-def test_summary_for_month_uses_the_month_s_fiscal_year():
+def test_rate_for_month_uses_the_month_s_fiscal_year():
     clients = office_of(18, 1)
-    assert summary_for_month(0, clients, Month(2025, 4)).fiscal_year == 2025
-    assert summary_for_month(0, clients, Month(2026, 3)).fiscal_year == 2025
-    assert summary_for_month(0, clients, Month(2024, 3)) is None  # fiscal year 2023: no table
-    result = summary_for_month(2, clients, Month(2025, 4))  # two more plain users, retained
-    assert (result.numerator, result.denominator, result.people) == (20, 21, ())
+    assert rate_for_month(clients, Month(2025, 4)).fiscal_year == 2025
+    assert rate_for_month(clients, Month(2026, 3)).fiscal_year == 2025
+    assert rate_for_month(clients, Month(2024, 3)) is None  # fiscal year 2023: no table
+    result = rate_for_month(clients, Month(2025, 4))
+    assert (result.numerator, result.denominator) == (18, 19)
 
 
 def test_handover_reduction_risk():
@@ -392,38 +389,3 @@ def test_service_records_give_the_rate_of_whole_clients(tmp_path, fiscal_year):
     lean = compute_rate(store.load_service_records(first, last), fiscal_year)
     whole = compute_rate(store.load_clients(), fiscal_year)
     assert lean == whole and 0 < lean.numerator < lean.denominator
-    # The report's fee estimate: plain users counted in SQL, the others one by one; the same counts and tier.
-    used_from, used_to, start_from = used_window(fiscal_year)
-    summary = rate_summary(store.count_plain_users(used_from, used_to, start_from),
-                           store.load_service_records(first, last, changed_only=True), fiscal_year)
-    assert (summary.numerator, summary.denominator, summary.tier, summary.units, summary.basis) == \
-        (whole.numerator, whole.denominator, whole.tier, whole.units, whole.basis)
-
-
-@pytest.mark.parametrize("fiscal_year", [2024, 2025, 2026])
-def test_the_summary_counts_users_at_the_edge_of_the_window(tmp_path, fiscal_year):
-    """Starts around `first_start_used_from`: a period ending the day before the window is out, on its first
-    day in; an end recorded before the window is out."""
-    from teikan_cli.store import open_store
-
-    used_from, used_to, start_from = used_window(fiscal_year)
-    assert support_end(start_from) >= used_from > support_end(start_from - timedelta(days=1))
-    store = open_store(tmp_path / "edge.db", create=True)
-    with store.write():
-        for n, start in enumerate([start_from - timedelta(days=1), start_from, start_from + timedelta(days=1),
-                                   used_to, used_to + timedelta(days=1)], start=1):
-            store.insert_client(person(n, start))
-        store.insert_client(person(6, start_from + timedelta(days=40), ended=used_from - timedelta(days=1)))
-        store.insert_client(person(7, start_from + timedelta(days=40), ended=used_from))
-    whole = compute_rate(store.load_clients(), fiscal_year)
-    summary = rate_summary(store.count_plain_users(used_from, used_to, start_from),
-                           store.load_service_records(used_from, used_to, changed_only=True), fiscal_year)
-    assert [p.client_id for p in whole.people] == [2, 3, 4, 7]
-    assert (summary.numerator, summary.denominator) == (whole.numerator, whole.denominator) == (4, 4)
-
-
-@settings(max_examples=200)
-@given(st.dates(min_value=date(1990, 1, 1), max_value=date(2190, 12, 31)))
-def test_first_start_used_from_is_the_exact_bound(day):
-    start = first_start_used_from(day)
-    assert support_end(start) >= day > support_end(start - timedelta(days=1))

@@ -252,7 +252,7 @@ def test_restore_refuses_what_is_not_a_sound_teikan_database(cli, db_path, tmp_p
     r = cli("restore", str(newer), "--force", AS_OF)
     assert r.exit_code == 2 and "newer teikan (schema 999" in r.stderr
     conn = sqlite3.connect(broken)
-    conn.execute("INSERT INTO contacts (client_id, date) VALUES (99, '2025-06-01')")  # foreign keys are off here
+    conn.execute("INSERT INTO contacts (client_id, date, face) VALUES (99, '2025-06-01', 1)")  # foreign keys are off here
     conn.commit()
     conn.close()
     r = cli("restore", str(broken), "--force", AS_OF)
@@ -303,7 +303,7 @@ def test_doctor_all_ok(cli, db_path):
     lines = r.stdout.splitlines()
     assert [line.split()[:2] for line in lines] == [
         ["ok", "file-mode"], ["ok", "folder-mode"], ["ok", "journal-files"], ["ok", "application-id"],
-        ["ok", "schema-version"], ["ok", "integrity"], ["ok", "foreign-keys"], ["ok", "contact-kinds"]]
+        ["ok", "schema-version"], ["ok", "integrity"], ["ok", "foreign-keys"], ["ok", "audit-chain"]]
     data = json.loads(cli("doctor", "--format", "json").stdout)
     assert data["ok"] is True and [c["check"] for c in data["checks"]][0] == "file-mode"
 
@@ -327,7 +327,7 @@ def test_doctor_reports_open_permissions(cli, db_path):
 def test_doctor_reports_broken_references_and_open_wal(cli, db_path):
     _client(cli)
     conn = sqlite3.connect(db_path)  # foreign keys off on this connection: simulate an old bug
-    conn.execute("INSERT INTO contacts (client_id, date) VALUES (42, '2025-06-01')")
+    conn.execute("INSERT INTO contacts (client_id, date, face) VALUES (42, '2025-06-01', 1)")
     conn.commit()
     wal = Path(f"{db_path}-wal")
     assert wal.exists()
@@ -432,10 +432,12 @@ def test_purge_removes_every_row_of_past_clients_and_audits_only_a_count(cli, db
         "purged 1 client(s) with all their records (retention ended before 2025-04-10)",
         "kept: 1 ended client(s) still within the retention period, 2 not ended (never purged)"]
     conn = sqlite3.connect(db_path)
-    for table in ("contacts", "contact_types", "plans", "handovers", "client_disabilities"):
+    for table in ("contacts", "contact_concerns", "plans", "handovers", "client_disabilities"):
         assert conn.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0] == 0, table
     assert [r[0] for r in conn.execute("SELECT id FROM clients ORDER BY id")] == [2, 3, 4]
     assert conn.execute("SELECT COUNT(*) FROM audit WHERE client_id = 1").fetchone()[0] == 0
+    # The purged client's audit rows keep only their hashes (the chain still verifies, see doctor below).
+    assert conn.execute("SELECT COUNT(*) FROM audit WHERE redacted = 1 AND detail IS NULL").fetchone()[0] > 0
     assert conn.execute("SELECT who IS NOT NULL, detail FROM audit WHERE action = 'purge'").fetchall() == [
         (1, "clients=1 before=2025-04-10")]
     assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
@@ -445,6 +447,7 @@ def test_purge_removes_every_row_of_past_clients_and_audits_only_a_count(cli, db
     raw = db_path.read_bytes() + (Path(f"{db_path}-wal").read_bytes() if Path(f"{db_path}-wal").exists() else b"")
     for secret in ("古川 一", "古いメモ", "面談メモ", "どこかのセンター", "1111111111"):
         assert secret.encode() not in raw, secret
+    assert "ok       audit-chain" in cli("doctor").stdout
     # a second run finds nothing more
     r = cli("purge", "--before", "2025-04-10", AS_OF)
     assert r.stdout.startswith("no client's records are past the five-year retention before 2025-04-10")

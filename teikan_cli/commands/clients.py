@@ -179,7 +179,7 @@ def register(app: typer.Typer) -> None:
             "shared_date": _iso(handover.shared_date), "not_needed": handover.not_needed,
             "state": handover_state(handover), "note": handover.note,
         }
-        evaluation = evaluate(store, check_months(day, None), day, scoped=True)  # only its findings are shown
+        evaluation = evaluate(store, check_months(day, None), day)
         from ..daily import concern_timeline, monthly_concerns
         findings = [f.as_json() for f in evaluation.findings if f.client_id == found.id]
         data = {"client": client_json(found, day), "contacts": contacts, "plans": plans, "handover": handover_json,
@@ -260,8 +260,8 @@ def register(app: typer.Typer) -> None:
                 owner = store.certificate_owner(updated.certificate)
                 if owner is not None and owner != found.id:
                     raise InputError("client.duplicate_certificate", certificate=updated.certificate, owner=owner)
-            store.update_client(updated, values)
-        echo(_t("client.updated", id=found.id))
+            store.update_client(updated, found)
+        echo(_t("client.updated", id=found.id, name=updated.name))
 
     @app.command("end-client")
     def end_client(
@@ -291,8 +291,8 @@ def register(app: typer.Typer) -> None:
                 changes["employment_end"] = ended_on
             updated = check_client(replace(found, **changes), day)
             check_records_inside(updated, store.record_span(found.id))
-            store.update_client(updated, changes)
-        echo(_t("client.ended", id=found.id, date=ended_on.isoformat(), reason=label(why)))
+            store.update_client(updated, found, "end-client")
+        echo(_t("client.ended", id=found.id, name=found.name, date=ended_on.isoformat(), reason=label(why)))
 
 
 def _t(key: str, **params) -> str:

@@ -80,6 +80,7 @@ def open_read() -> "Store":
 
     store = open_store(resolve_path(state.db_option), create=False)
     _OPEN_STORES.append(store)
+    _tell_notes(store)
     return store
 
 
@@ -93,7 +94,19 @@ def open_write(who: str | None = None, *, existing: bool = False) -> "Store":
 
     store = open_store(resolve_path(state.db_option), create=not existing, who=who)
     _OPEN_STORES.append(store)
+    _tell_notes(store)
     return store
+
+
+def _tell_notes(store) -> None:
+    """What opening the file did that the user should know (a migration merged two spellings of a name)."""
+    import sys
+
+    from ..i18n import t
+
+    for key, params in store.notes:
+        sys.stderr.write(t(key, **params) + "\n")
+    store.notes = []
 
 
 def close_stores() -> None:

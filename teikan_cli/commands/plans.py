@@ -38,8 +38,11 @@ def register(app: typer.Typer) -> None:
             if not found.support_start <= when <= end:
                 raise InputError("contact.outside_service", date=when.isoformat(),
                                  start=found.support_start.isoformat(), end=end.isoformat())
-            plan_id = store.insert_plan(Plan(id=0, client_id=found.id, date=when, center_cooperation=reasons))
-        echo(_t("plan.saved", id=plan_id, client_id=found.id, date=when.isoformat()))
+            before = store.find_plan(found.id, when)
+            plan = (before._replace(center_cooperation=reasons) if before is not None
+                    else Plan(id=0, client_id=found.id, date=when, center_cooperation=reasons))
+            plan_id = store.save_plan(plan, before)
+        echo(_t("plan.saved", id=plan_id, client_id=found.id, name=found.name, date=when.isoformat()))
 
     @app.command("handover")
     def handover(
@@ -82,16 +85,16 @@ def register(app: typer.Typer) -> None:
         store = open_write(existing=True)
         with store.write():
             found = store.find_client(client)
-            current = store.load_handovers(found.id).get(found.id) or Handover(client_id=found.id)
-            updated = replace(current, **changes)
+            before = store.load_handovers(found.id).get(found.id)
+            updated = replace(before or Handover(client_id=found.id), **changes)
             for value in (updated.consent_date, updated.shared_date):
                 if value is not None and value < found.support_start:
                     raise InputError("handover.before_start", date=value.isoformat(),
                                      start=found.support_start.isoformat())
             if updated.consent_date and updated.shared_date and updated.shared_date < updated.consent_date:
                 raise InputError("handover.shared_before_consent")
-            store.save_handover(updated)
-        echo(_t("handover.saved", client_id=found.id, state=label(updated.state)))
+            store.save_handover(updated, before)
+        echo(_t("handover.saved", client_id=found.id, name=found.name, state=label(updated.state)))
 
     @app.command("share-report")
     def share_report(
@@ -106,6 +109,7 @@ def register(app: typer.Typer) -> None:
         Example: teikan share-report 12 --month 2026-04 --date 2026-04-30
         """
         from ..errors import InputError
+        from ..models import SharedReport
 
         day = resolve_as_of(as_of)
         wanted = parse_month_opt(month, day)
@@ -119,8 +123,8 @@ def register(app: typer.Typer) -> None:
                 raise InputError("report.outside_service", client_id=found.id, month=str(wanted))
             if when < wanted.first:
                 raise InputError("report.before_month", date=when.isoformat(), month=str(wanted))
-            store.save_shared_report(found.id, wanted, when)
-        echo(_t("report.shared", client_id=found.id, month=str(wanted), date=when.isoformat()))
+            store.save_shared_report(SharedReport(found.id, str(wanted), when))
+        echo(_t("report.shared", client_id=found.id, name=found.name, month=str(wanted), date=when.isoformat()))
 
 
 def _t(key: str, **params) -> str:

@@ -20,8 +20,11 @@ from .common import (
     wareki_option,
 )
 
-REPORT_COLUMNS = ["id", "name", "staff", "face", "employer", "remote", "agency", "center", "report_shared", "billable",
-                  "concerns", "support_end"]
+# The table leaves out the face contacts' dates (its Face column counts them); CSV has every JSON key (SPEC §5).
+REPORT_COLUMNS = ["id", "name", "certificate", "staff", "face", "employer", "remote", "agency", "center", "report_shared",
+                  "billable", "concerns", "support_end"]
+REPORT_CSV_COLUMNS = ["id", "name", "certificate", "staff", "face", "face_dates", "employer", "remote", "agency",
+                      "center", "report_shared", "billable", "concerns", "support_end"]
 HANDOVER_COLUMNS = ["client_id", "name", "support_end", "share_deadline", "days_left", "center", "consent_date",
                     "shared_date", "state"]
 FINDING_COLUMNS = ["severity", "rule", "month", "client_id", "name", "message"]
@@ -43,19 +46,17 @@ def finding_rows(findings) -> list[dict]:
     return [dict(f.as_json(), name=f.name) for f in findings]
 
 
-def print_report(data: dict, staffing, findings, wareki: bool, clients: dict[str, list] | None = None) -> None:
-    """The table rendering of `build_report`'s dict: clients, billable total, staffing, handovers, findings.
-    `clients` gives the client rows a column at a time (`reports.month_columns`) instead of `data["clients"]`."""
+def print_report(data: dict, staffing, findings, wareki: bool) -> None:
+    """The table rendering of `build_report`'s dict: clients, billable total, staffing, handovers, findings."""
     from .. import render
     from ..i18n import label, t
     from .staff import staffing_advice, staffing_pairs
 
     office = data["office"]["name"]
     title = t("report.title", month=data["month"], as_of=data["as_of"]) + (f" — {office}" if office else "")
-    if clients is None:
-        clients = {c: [r[c] for r in data["clients"]] for c in REPORT_COLUMNS}
-    render.print_columns(REPORT_COLUMNS, [clients[c] for c in REPORT_COLUMNS], title=title, wareki_dates=wareki)
-    echo(t("report.billable_total", count=sum(clients["billable"])) + f" / {len(clients['id'])}")
+    clients = data["clients"]
+    render.print_table(REPORT_COLUMNS, clients, title=title, wareki_dates=wareki)
+    echo(t("report.billable_total", count=sum(r["billable"] for r in clients)) + f" / {len(clients)}")
     fee = data.get("fee_estimate")
     if fee is not None:
         if fee["units"] is None:
@@ -93,16 +94,8 @@ def register(app: typer.Typer) -> None:
         """
         from ..dates import Month, fiscal_year
         from ..engine import evaluate
-        from ..rate import handover_reduction_findings, summary_for_month, used_window
-        from ..reports import (
-            build_report,
-            handover_late_clients,
-            month_columns,
-            month_row,
-            report_findings,
-            report_sections,
-        )
-        from ..render import Records
+        from ..rate import handover_reduction_findings, rate_for_month, rate_window
+        from ..reports import build_report, handover_late_clients, month_rows, report_findings, report_sections
         from ..rules import sort_findings
 
         day = resolve_as_of(as_of)
@@ -110,33 +103,23 @@ def register(app: typer.Typer) -> None:
         fmt = check_format(fmt, excel=excel)
         store = open_read()
         with store.read():  # one snapshot for every part of the report
-            # The dated rules' findings carry the month of --as-of: only that month's report lists them. The
-            # caseload holds only the clients with something to say; the rows come from the whole month.
-            records = store.load_month_rows(wanted, day)
-            evaluation = evaluate(store, [wanted], day, dated=wanted == Month.of(day), scoped=True)
+            # The dated rules' findings carry the month of --as-of: only that month's report lists them.
+            evaluation = evaluate(store, [wanted], day, dated=wanted == Month.of(day))
             rate = None
             if fmt == "table" and fiscal_year(wanted) >= 2024:
-                # The fee estimate needs the rate's counts only: users with nothing recorded about their
-                # employment are counted in SQL, the others looked at one by one (rate.rate_summary).
-                used_from, used_to, start_from = used_window(fiscal_year(wanted))
-                rate = summary_for_month(store.count_plain_users(used_from, used_to, start_from),
-                                         store.load_service_records(used_from, used_to, changed_only=True),
-                                         wanted, evaluation.caseload.office.rate_tier)
+                rate = rate_for_month(store.load_service_records(*rate_window(fiscal_year(wanted))), wanted,
+                                      evaluation.caseload.office.rate_tier)
         caseload, staffing = evaluation.caseload, evaluation.staffing[wanted]
+        rows = month_rows(caseload, wanted)
         late = [{"rule": "handover-late"} for _ in handover_late_clients(caseload, wanted, day)]
         findings = sort_findings(evaluation.findings + handover_reduction_findings(late, wanted))
+        data = build_report(caseload, wanted, day, staffing, findings, rows=rows)
         if fmt != "table":
             # JSON keeps exactly the keys of SPEC §5; the fee estimate is in the table and in `teikan rate`.
-            data = build_report(caseload, wanted, day, staffing, findings,
-                                rows=Records(month_row(*r) for r in records))
-            emit(fmt, REPORT_COLUMNS, data["clients"], data, excel=excel)
+            emit(fmt, REPORT_CSV_COLUMNS, data["clients"], data, excel=excel)
             return
-        # The table draws the rows a column at a time (no dict per row).
-        clients = month_columns(records)
-        data = build_report(caseload, wanted, day, staffing, findings, rows=[])
-        data.update(report_sections(caseload, wanted, day, staffing, findings, rate,
-                                    billable_count=sum(clients["billable"])))
-        print_report(data, staffing, report_findings(findings, wanted), wareki, clients=clients)
+        data.update(report_sections(caseload, wanted, day, staffing, findings, rate, rows=rows))
+        print_report(data, staffing, report_findings(findings, wanted), wareki)
 
     @app.command("check")
     def check(
@@ -163,7 +146,7 @@ def register(app: typer.Typer) -> None:
                             remind_days=days_option_value(remind_days, "--remind-days"))
         store = open_read()
         months = check_months(day, wanted)
-        evaluation = evaluate(store, months, day, settings, scoped=True)
+        evaluation = evaluate(store, months, day, settings)
         findings = evaluation.findings
         if fmt == "json":
             render.print_json(build_check(months, day, findings, evaluation.staffing[months[-1]]))

@@ -149,7 +149,7 @@ def register(app: typer.Typer) -> None:
         from ..i18n import t
         from ..maintenance import database_checks, permission_checks
         from ..migrations import APPLICATION_ID, SCHEMA_VERSION
-        from ..store import _check_header, resolve_path
+        from ..store import check_header, resolve_path
 
         resolve_as_of(as_of)
         fmt = check_format(fmt, ("table", "json"))
@@ -158,19 +158,19 @@ def register(app: typer.Typer) -> None:
             raise DatabaseError("db.missing", path=str(path))
         if path.is_dir():
             raise DatabaseError("db.not_teikan", path=str(path))
-        _check_header(path)
+        check_header(path)
         if path.stat().st_size == 0:
             raise DatabaseError("db.empty", path=str(path))
         folder = path.resolve().parent
         companions = {f"{path.name}{s}": os.stat(f"{path}{s}").st_mode
                       for s in ("-wal", "-shm", "-journal") if os.path.exists(f"{path}{s}")}
         checks = permission_checks(str(path), path.stat().st_mode, str(folder), folder.stat().st_mode, companions)
-        app_id, version, integrity, broken, kinds = _inspect_for_doctor(path)
+        app_id, version, integrity, broken, chain = _inspect_for_doctor(path)
         if app_id != APPLICATION_ID:
             raise DatabaseError("db.not_teikan", path=str(path))
         if version > SCHEMA_VERSION:
             raise DatabaseError("db.newer", path=str(path), version=version, supported=SCHEMA_VERSION)
-        checks += database_checks(app_id, APPLICATION_ID, version, SCHEMA_VERSION, integrity, broken, kinds)
+        checks += database_checks(app_id, APPLICATION_ID, version, SCHEMA_VERSION, integrity, broken, chain)
         if fmt == "json":
             render.print_json({"path": str(path), "ok": all(c.ok for c in checks),
                                "checks": [c.as_json(t(c.key, **c.params)) for c in checks]})
@@ -281,9 +281,22 @@ def _inspect_for_doctor(path: Path) -> tuple[int, int, list[str] | None, int | N
                 raise DatabaseError("db.not_teikan", path=str(path)) from None
             return header[0], header[1], None, None, None
         return (app_id, version, store.integrity_problems(), store.foreign_key_problems(),
-                store.contact_kind_mismatches() if version >= 3 else 0)
+                _audit_chain(store) if version >= AUDIT_CHAIN_VERSION else "older")
     finally:
         store.close()
+
+
+AUDIT_CHAIN_VERSION = 8  # migration m008 chains the audit trail
+
+
+def _audit_chain(store):
+    """The first audit row that does not verify (id, why), `()` when all do, None when unreadable."""
+    from ..audit_chain import first_broken_row
+
+    try:
+        return first_broken_row(store.iter_audit()) or ()
+    except _sqlite_error():
+        return None
 
 
 def _file_facts(store, path: Path) -> tuple[int, int]:

@@ -40,12 +40,13 @@ def register(app: typer.Typer) -> None:
         Example: teikan add-staff 佐藤 --role supporter --hours 40 --from 2025-04-01
         """
         from ..models import ROLES, Assignment
+        from ..names import name_key
         from ..validation import check_assignment, choice, clean_text
         from ..validation import hours as check_hours
 
         day = resolve_as_of(as_of)
         assignment = check_assignment(Assignment(
-            id=0, name=clean_text(name, "name", required=True, limit=200), role=choice(role, ROLES, "--role"),
+            id=0, name=name_key(clean_text(name, "name", required=True, limit=200)), role=choice(role, ROLES, "--role"),
             hours=check_hours(hours, "--hours"), from_date=parse_date_opt(from_text, day),
             until_date=parse_date_opt(until_text, day), reduced_hours=reduced_hours,
         ))

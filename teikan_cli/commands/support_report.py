@@ -42,7 +42,7 @@ def register(app: typer.Typer) -> None:
         draft = build_draft(
             store.load_office(), found, wanted, store.load_contacts(client_id=found.id, month=wanted),
             store.load_plans(found.id).get(found.id, ()), store.load_handovers(found.id).get(found.id),
-            store.load_shared_reports(found.id).get(str(wanted)), day, wareki_dates=wareki,
+            _shared_on(store.load_shared_reports(found.id).get(str(wanted))), day, wareki_dates=wareki,
             share_command=f"teikan share-report {found.id} --month {wanted}",
         )
         text = render_draft(draft, kind)
@@ -51,6 +51,10 @@ def register(app: typer.Typer) -> None:
             return
         write_private(output, text, force)
         echo(_t("support_report.written", path=output))
+
+
+def _shared_on(report):
+    return None if report is None else report.date
 
 
 def write_private(path_text: str, text: str, force: bool) -> None:

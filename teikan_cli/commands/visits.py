@@ -46,6 +46,7 @@ def register(app: typer.Typer) -> None:
 
         from ..errors import InputError
         from ..models import CENTER_REASONS, CONCERNS, CONTACT_TYPES, PLACES, Contact
+        from ..names import name_key
         from ..validation import check_contact, choice, choices, clean_text
         from ..validation import minutes as check_minutes
 
@@ -55,7 +56,7 @@ def register(app: typer.Typer) -> None:
             raise InputError("input.required", field="--type")
         contact = Contact(
             id=0, client_id=0, date=when, types=choices(types, CONTACT_TYPES, "--type"),
-            staff=clean_text(staff, "staff", limit=200), minutes=check_minutes(minutes),
+            staff=name_key(clean_text(staff, "staff", limit=200)), minutes=check_minutes(minutes),
             place=choice(place, PLACES, "--place") if place else None,
             concerns=choices(concerns, CONCERNS, "--concern"),
             center_reason=choice(center_reason, CENTER_REASONS, "--center-reason") if center_reason else None,
@@ -67,7 +68,7 @@ def register(app: typer.Typer) -> None:
             contact = check_contact(replace(contact, client_id=found.id), found, day,
                                     store.staff_names() if contact.staff else set())
             contact_id = store.insert_contact(contact)
-        echo(_t("contact.logged", id=contact_id, client_id=found.id, date=when.isoformat()))
+        echo(_t("contact.logged", id=contact_id, client_id=found.id, name=found.name, date=when.isoformat()))
 
     @app.command("visits")
     def visits(

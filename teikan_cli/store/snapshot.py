@@ -1,0 +1,109 @@
+"""The reads a run's rules and reports work on: monthly counts, a month's activity, the caseload snapshot.
+
+Each is a handful of set-based queries for the whole office (nothing per client), so that `report` and `check`
+stay under a second on a file larger than any office (SPEC §9).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import date
+from functools import lru_cache
+from typing import Iterable
+
+from ..dates import Month, month_range, support_end
+from ..models import CONCERNS, Caseload, MonthActivity, ServiceRecord
+
+
+class SnapshotQueries:
+    def count_active(self, months: Iterable[Month]) -> dict[Month, int]:
+        """Clients in service in each month (SPEC §4.2), counted in one statement for all the months."""
+        months = sorted(set(months))
+        if not months:
+            return {}
+        values = ", ".join("(?, ?, ?)" for _ in months)
+        params = [p for m in months for p in (str(m), m.first.isoformat(), m.last.isoformat())]
+        rows = self.conn.execute(
+            f"WITH m(label, first, last) AS (VALUES {values}) "
+            "SELECT label, (SELECT COUNT(*) FROM clients WHERE support_start <= m.last "
+            "AND (ended_on IS NULL OR ended_on >= m.first)) FROM m",
+            params,
+        ).fetchall()
+        return {Month.parse_iso(label): count for label, count in rows}
+
+    def month_activity(self, first: date, last: date) -> dict[int, MonthActivity]:
+        """The contacts (not deleted) of the days `first`..`last` of one month, counted by type per client:
+        one aggregate read of the covering index `contacts_month`, plus the month's few concerns and
+        center contacts."""
+        span = (first.isoformat(), last.isoformat())
+        seen: dict[int, set[str]] = defaultdict(set)
+        for client_id, concern in self.conn.execute(
+                "SELECT c.client_id, k.concern FROM contacts c JOIN contact_concerns k ON k.contact_id = c.id "
+                "WHERE c.deleted_at IS NULL AND c.date BETWEEN ? AND ?", span):
+            seen[client_id].add(concern)
+        concerns = {cid: tuple(c for c in CONCERNS if c in kinds) for cid, kinds in seen.items()}
+        centers: dict[int, list] = defaultdict(list)
+        for client_id, day, reason in self.conn.execute(
+                "SELECT client_id, date, center_reason FROM contacts WHERE deleted_at IS NULL AND center = 1 "
+                "AND date BETWEEN ? AND ? ORDER BY date, id", span):
+            centers[client_id].append((date.fromisoformat(day), reason))
+        result = {}
+        for client_id, face, employer, remote, agency, center, face_days in self.conn.execute(
+                "SELECT client_id, SUM(face), SUM(employer), SUM(remote), SUM(agency), SUM(center), "
+                "group_concat(CASE WHEN face = 1 THEN date END) FROM contacts "
+                "WHERE deleted_at IS NULL AND date BETWEEN ? AND ? GROUP BY client_id", span):
+            result[client_id] = MonthActivity(
+                face, employer, remote, agency, center, concerns.get(client_id, ()), tuple(centers.get(client_id, ())),
+                _days(face_days))
+        return result
+
+    def load_activity(self, first: date, last: date) -> dict[tuple[int, Month], MonthActivity]:
+        """`month_activity` for every month between two days, keyed by (client, month)."""
+        result = {}
+        for month in month_range(Month.of(first), Month.of(last)):
+            part = self.month_activity(max(first, month.first), min(last, month.last))
+            result.update(((cid, month), act) for cid, act in part.items())
+        return result
+
+    def load_caseload(self, months: Iterable[Month], as_of: date, activity_months: Iterable[Month] = ()) -> Caseload:
+        """One snapshot for the rules, as it stood on `as_of`: a handful of set-based queries, none per client.
+
+        Records dated after `as_of` (contacts, shared reports, handover consent and sharing, plans) are left out,
+        so that a run with an earlier `--as-of` replays what was known then.
+        """
+        months = tuple(sorted(set(months)))
+        span = tuple(sorted(set(months) | set(activity_months)))
+        since = min([as_of] + [m.first for m in months])
+        last = min(span[-1].last, as_of) if span else None
+        activity = self.load_activity(span[0].first, last) if span and last >= span[0].first else {}
+        return Caseload(
+            office=self.load_office(),
+            clients=tuple(self.load_clients_since(since)),
+            assignments=tuple(self.load_assignments()),
+            activity=activity,
+            reports_shared=self.load_reports_shared(months, as_of),
+            plans=self.load_plans_in_force(since, as_of),
+            handovers=self.load_handovers(as_of=as_of),
+            months=months,
+        )
+
+    def load_service_records(self, first: date, last: date) -> list[ServiceRecord]:
+        """Clients in service in at least one month between two dates, with only the fields the retention rate
+        reads (`rate.py`), by id: one query."""
+        rows = self.conn.execute(
+            "SELECT id, name, support_start, ended_on, employment_end, job_change, reemployed FROM clients "
+            "WHERE support_start <= ? AND (ended_on IS NULL OR ended_on >= ?) ORDER BY id",
+            (Month.of(last).last.isoformat(), Month.of(first).first.isoformat()))
+        parse = date.fromisoformat
+        return [ServiceRecord(cid, name, parse(start), _support_end_of(start), ended and parse(ended),
+                              left and parse(left), change and parse(change), again and parse(again))
+                for cid, name, start, ended, left, change, again in rows]
+
+
+def _days(text: str | None, _parse=date.fromisoformat) -> tuple[date, ...]:
+    return tuple(map(_parse, sorted(text.split(",")))) if text else ()
+
+
+@lru_cache(maxsize=8192)
+def _support_end_of(start: str) -> date:
+    return support_end(date.fromisoformat(start))
