@@ -1,19 +1,22 @@
-"""The `teikan` command: global options, command registration, and errors → exit codes (in one place).
+"""The `teikan` command: global options, command registration, help from the catalogue, errors → exit codes.
 
-Command modules live in `teikan_cli/commands/`, one per noun; each has `register(app)`.
-Heavy modules (rich, the store, the rules) are imported inside command bodies, so `--help` stays fast.
+Command modules live in `teikan_cli/commands/`, one per noun, each command a top-level function listed in
+`commands/catalog.py`. Heavy modules (rich, the store, the rules) are imported inside command bodies, so a
+run loads only what its command needs.
 """
 
 from __future__ import annotations
 
+import importlib
 import os
 import sys
 from typing import Optional
 
 import typer
+from typer.core import TyperCommand, TyperGroup
 
 from . import __version__
-from .commands import load_modules, state
+from .commands import state
 from .commands.catalog import COMMANDS, MODULE_OF
 
 
@@ -24,27 +27,82 @@ def _stdout_is_tty() -> bool:
         return False
 
 
+def help_width() -> int:
+    """Help is wrapped to the terminal (at most 120 columns), and to 80 in a pipe."""
+    if not _stdout_is_tty():
+        return 80
+    import shutil
+
+    return max(40, min(shutil.get_terminal_size((80, 24)).columns, 120))
+
+
+def _language() -> str:
+    from .i18n import language
+
+    return language()
+
+
+class CatalogueCommand(TyperCommand):
+    """A command whose `--help` is generated from the help catalogue in the user's language."""
+
+    def format_help(self, ctx, formatter) -> None:
+        from .helpscreen import command_help
+        from .names import allowed_text
+
+        formatter.write(command_help(self.name, param_docs(self), _language(), help_width(), allowed_text))
+
+
+class CatalogueGroup(TyperGroup):
+    """The `teikan` group: its `--help` is the catalogue's, like the fast path of `entry.py`."""
+
+    def format_help(self, ctx, formatter) -> None:
+        from .helpscreen import app_help
+
+        formatter.write(app_help(_language(), help_width()))
+
+
+def param_docs(command) -> list:
+    """The parameters of a Click command as the help screen shows them (see `helpscreen.ParamDoc`)."""
+    from .commands.params import coded_kind
+    from .helpscreen import ParamDoc
+    from .helptext import COMMANDS as CATALOGUE
+
+    docs = []
+    for param in command.params:
+        if getattr(param, "hidden", False) or param.name == "help":
+            continue
+        if param.param_type_name == "argument":
+            docs.append(ParamDoc(param.metavar, param.metavar, argument=True, required=param.required))
+            continue
+        long = next(o for o in param.opts if o.startswith("--"))
+        label = long if param.is_flag else f"{long} {param.metavar or 'TEXT'}"
+        default = param.default if not param.multiple and not param.is_flag else None
+        docs.append(ParamDoc(long, label, required=param.required, multiple=param.multiple, default=default,
+                             values=coded_kind(command.name, long)))
+    if "--db" in CATALOGUE[command.name].get("common", ()):
+        docs.append(ParamDoc("--db", "--db PATH"))
+    return docs
+
+
 def build_app(modules: tuple[str, ...] | None = None) -> typer.Typer:
-    """The Typer app with the given command modules registered (all by default)."""
+    """The Typer app with the commands of the given modules registered (all by default)."""
     app = typer.Typer(
         name="teikan",
-        help="Caseload and compliance for 就労定着支援事業所: contacts, billing months, staffing ratios, handovers.",
+        cls=CatalogueGroup,
         no_args_is_help=True,
         pretty_exceptions_enable=False,
         add_completion=True,
-        # Help keeps one line per command: wide when the terminal is, and never wrapped at 80 in a pipe.
-        context_settings={"help_option_names": ["--help", "-h"], "max_content_width": 160,
-                          **({} if _stdout_is_tty() else {"terminal_width": 160})},
+        context_settings={"help_option_names": ["--help", "-h"]},
         rich_markup_mode=None,
     )
     app.callback()(main_options)
-    for module in load_modules(modules):
-        module.register(app)
-    # `teikan --help` shows each command's whole summary (from the catalog), not one cut at 45 characters.
-    summaries = {name: summary for name, _module, summary in COMMANDS}
-    for info in app.registered_commands:
-        if not info.short_help and info.name in summaries:
-            info.short_help = summaries[info.name]
+    loaded: dict[str, object] = {}
+    for name, module, function in COMMANDS:
+        if modules is not None and module not in modules:
+            continue
+        if module not in loaded:
+            loaded[module] = importlib.import_module(f"{__package__}.commands.{module}")
+        app.command(name, cls=CatalogueCommand)(getattr(loaded[module], function))
     return app
 
 
@@ -55,11 +113,9 @@ def _version(value: bool) -> None:
 
 
 def main_options(
-    db: Optional[str] = typer.Option(None, "--db", help="Database file (else $TEIKAN_DB, else $XDG_DATA_HOME/teikan/teikan.db).",
-                                     metavar="PATH"),
-    version: bool = typer.Option(False, "--version", callback=_version, is_eager=True, help="Show the version and exit."),
+    db: Optional[str] = typer.Option(None, "--db", metavar="PATH", show_default=False),
+    version: bool = typer.Option(False, "--version", callback=_version, is_eager=True),
 ) -> None:
-    """Caseload and compliance for 就労定着支援事業所."""
     state.db_option = db
 
 
@@ -81,6 +137,10 @@ _BUILT: dict[str, object] = {}
 
 def command_name(argv: list[str]) -> str | None:
     """The command word of a command line (after the global options), or None."""
+    return _command_index(argv)[1]
+
+
+def _command_index(argv: list[str]) -> tuple[int, str | None]:
     index = 0
     while index < len(argv):
         word = argv[index]
@@ -89,10 +149,35 @@ def command_name(argv: list[str]) -> str | None:
         elif word.startswith("--db="):
             index += 1
         elif word.startswith("-"):
-            return None
+            return index, None
         else:
-            return word
-    return None
+            return index, word
+    return index, None
+
+
+def global_options_first(argv: list[str]) -> list[str]:
+    """SPEC §3: `--db PATH` is also accepted after the command name; it is moved before it (up to a `--`)."""
+    start, name = _command_index(argv)
+    if name is None:
+        return argv
+    head, rest, moved = argv[:start], [], []
+    tail = argv[start:]
+    index = 0
+    while index < len(tail):
+        word = tail[index]
+        if word == "--":
+            rest += tail[index:]
+            break
+        if word == "--db" and index + 1 < len(tail):
+            moved += tail[index:index + 2]
+            index += 2
+            continue
+        if word.startswith("--db="):
+            moved.append(word)
+        else:
+            rest.append(word)
+        index += 1
+    return head + moved + rest
 
 
 def _runner(argv: list[str]):
@@ -149,15 +234,15 @@ def main(argv: list[str] | None = None) -> None:
     from .i18n import set_language, t
 
     usage_error, click_exception = _click_exceptions()
-    argv = list(sys.argv[1:] if argv is None else argv)
+    argv = global_options_first(list(sys.argv[1:] if argv is None else argv))
     set_language(None)
-    prefix = "エラー" if _lang() == "ja" else "Error"
+    prefix = t("error.prefix")
     code: object = 0
     try:
         code = _runner(argv)(args=argv, prog_name="teikan", standalone_mode=False)
     except RowErrors as exc:
         for line, column, problem in exc.rows:
-            sys.stderr.write(f"line {line}: {column}: {_one_line(problem)}\n")
+            sys.stderr.write(t("import.row_prefix", line=line, column=_one_line(column)) + _one_line(problem) + "\n")
         sys.stderr.write(f"{prefix}: {exc.message()}\n")
         code = EXIT_INPUT
     except TeikanError as exc:
@@ -165,8 +250,10 @@ def main(argv: list[str] | None = None) -> None:
         code = exc.exit_code
     except usage_error as exc:
         if type(exc).__name__ == "NoArgsIsHelpError":
-            # `teikan` alone: the help, as Typer prints it (stderr, exit 2).
-            sys.stderr.write(exc.format_message().rstrip("\n") + "\n")
+            # `teikan` alone: the help (stderr, exit 2).
+            from .helpscreen import app_help
+
+            sys.stderr.write(app_help(_language(), help_width()))
         else:
             key, detail = _usage_key(exc)
             sys.stderr.write(f"{prefix}: {_one_line(t(key, detail=detail))}\n")
@@ -197,14 +284,11 @@ def main(argv: list[str] | None = None) -> None:
     sys.exit(code if isinstance(code, int) else 0)
 
 
-def _lang() -> str:
-    from .i18n import language
-
-    return language()
-
-
 def _one_line(text: str) -> str:
-    return " ".join(str(text).split())
+    """One line, terminal control and bidi characters shown escaped (SPEC §13): an error never moves the cursor."""
+    from .render import safe_text
+
+    return " ".join(safe_text(str(text)).split())
 
 
 if __name__ == "__main__":  # pragma: no cover

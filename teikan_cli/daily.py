@@ -219,6 +219,27 @@ def known_staff(caseload: Caseload, registered: Iterable[str]) -> set[str]:
     return set(registered) | {c.staff for c in caseload.clients if c.staff}
 
 
+def staff_filter(name: str | None, caseload: Caseload, registered: Iterable[str]) -> str | None:
+    """`due --staff NAME`: the name after the name rule (SPEC §3), known as staff or as a client's 担当."""
+    from .errors import NotFoundError
+    from .names import name_key
+    from .validation import clean_text
+
+    if name is None:
+        return None
+    key = name_key(clean_text(name, "--staff", required=True, limit=200))
+    if key not in known_staff(caseload, registered):
+        raise NotFoundError("staff.unknown", name=name)
+    return key
+
+
+def last_month(as_of: date) -> Month:
+    """The month `watch` looks at (SPEC §10): the month of `as_of`, or the one before while `as_of` is on or before
+    the 10th (as `check` does: the billing deadline of the month before)."""
+    current = Month.of(as_of)
+    return current.shift(-1) if as_of.day <= 10 else current
+
+
 # ---------------------------------------------------------------- watch
 
 ConcernsByMonth = Mapping[Month, tuple[str, ...]]
@@ -303,7 +324,7 @@ def build_watch(caseload: Caseload, as_of: date, shown: int = 3) -> list[Watched
 
     Most patterns first, then by id. `caseload.activity` must cover the months of `watch_months`.
     """
-    last = Month.of(as_of)
+    last = last_month(as_of)
     shown_months, _loaded = watch_months(last, shown)
     per_client: dict[int, dict[Month, MonthActivity]] = defaultdict(dict)
     for (client_id, month), act in caseload.activity.items():
@@ -317,6 +338,11 @@ def build_watch(caseload: Caseload, as_of: date, shown: int = 3) -> list[Watched
         if patterns:
             found.append(Watched(client, tuple(patterns), concern_timeline(activity, shown_months)))
     return sorted(found, key=lambda w: (-len(w.patterns), w.client.id))
+
+
+def watch_rows(watched: list[Watched]) -> list[dict]:
+    """Flat rows (one per client) for CSV: id, name, patterns, and the concerns of each month shown."""
+    return [dict(w.concerns, client_id=w.client.id, name=w.client.name, patterns=list(w.patterns)) for w in watched]
 
 
 def watch_json(watched: list[Watched], as_of: date) -> dict:

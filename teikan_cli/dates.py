@@ -29,6 +29,8 @@ import unicodedata
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
 
+from dateutil.relativedelta import relativedelta
+
 from .errors import DateInputError
 
 JST = timezone(timedelta(hours=9), "Asia/Tokyo")  # Japan keeps no summer time.
@@ -210,32 +212,20 @@ def wareki(day: date | None) -> str:
 
 
 def add_months(day: date, months: int) -> date:
-    """The 応当日 `months` later (or earlier), clamped to the last day of a shorter month."""
-    year, month = _shift(day.year, day.month, months)
-    return date(year, month, min(day.day, _days_in(year, month)))
-
-
-def _shift(year: int, month: int, months: int) -> tuple[int, int]:
-    index = year * 12 + month - 1 + months
-    return index // 12, index % 12 + 1
-
-
-def _days_in(year: int, month: int) -> int:
-    if month == 2:
-        return 29 if calendar.isleap(year) else 28
-    return 30 if month in (4, 6, 9, 11) else 31
+    """The 応当日 `months` later (or earlier), clamped to the last day of a shorter month (relativedelta)."""
+    return day + relativedelta(months=months)
 
 
 def period_end(first_day: date, months: int) -> date:
     """満了日 of a period of `months` months whose 起算日 is `first_day` (民法 §143②).
 
-    The day before the 応当日; when the last month has no 応当日, that month's last day.
+    The day before the 応当日; when the last month has no 応当日 (relativedelta clamped the day), that month's
+    last day.
     """
-    year, month = _shift(first_day.year, first_day.month, months)
-    last = _days_in(year, month)
-    if first_day.day > last:
-        return date(year, month, last)
-    return date(year, month, first_day.day) - _ONE_DAY
+    corresponding = first_day + relativedelta(months=months)
+    if corresponding.day != first_day.day:
+        return corresponding
+    return corresponding - _ONE_DAY
 
 
 _ONE_DAY = timedelta(days=1)
@@ -274,9 +264,30 @@ def support_end(support_start: date) -> date:
     return period_end(support_start, 36)
 
 
+def first_start_reaching(day: date) -> date:
+    """The earliest `support_start` whose three years reach `day` (`support_end` ≥ `day`): a start before it
+    ended its service before `day` (`support_end` never decreases as the start moves later).
+
+    >>> first_start_reaching(date(2027, 3, 31))
+    datetime.date(2024, 4, 1)
+    """
+    return last_day_up_to(support_end, day - _ONE_DAY) + _ONE_DAY
+
+
 def share_deadline(end: date) -> date:
-    """Three months before the end of the period (留意事項通知, 支援体制構築未実施減算, 2024)."""
-    return add_months(end, -3)
+    """The last day on which at least three months of the period remain after it (留意事項通知, 支援体制構築未実施
+    減算, 2024: 「期間が終了する3月以上前に」): the largest D whose three months counted from D + 1 end on or
+    before `end` (support_end 2025-06-30 → 2025-03-31; 2027-02-28 → 2026-11-30; 2027-01-03 → 2026-10-03).
+
+    >>> share_deadline(date(2025, 6, 30)), share_deadline(date(2027, 2, 28))
+    (datetime.date(2025, 3, 31), datetime.date(2026, 11, 30))
+    """
+    return last_day_up_to(three_months_after, end)
+
+
+def three_months_after(day: date) -> date:
+    """The end of three months counted from the day after `day` (民法 §140 初日不算入, §143)."""
+    return period_end(day + _ONE_DAY, 3)
 
 
 # ---------------------------------------------------------------- fiscal years

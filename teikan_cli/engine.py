@@ -32,11 +32,41 @@ def load_staffing(store, months: list[Month], office=None, assignments=None) -> 
 
 
 def evaluate(store, months: list[Month], as_of: date, settings: Settings = Settings(),
-             activity_months: list[Month] | tuple[Month, ...] = (), dated: bool = True) -> Evaluation:
+             activity_months: list[Month] | tuple[Month, ...] = (), dated: bool = True, only=None) -> Evaluation:
     """Load the snapshot for `months` as of `as_of`, compute staffing, and run the month rules for `months`
-    plus (with `dated`) the dated rules at `as_of`."""
+    plus (with `dated`) the dated rules at `as_of`; with `only`, for those clients alone."""
     with store.read():
-        caseload = store.load_caseload(months, as_of, activity_months)
+        caseload = store.load_caseload(months, as_of, activity_months, only)
         staffing = load_staffing(store, months, caseload.office, caseload.assignments)
     findings = run_rules(caseload, months, as_of, settings, staffing, dated=dated)
     return Evaluation(caseload, months, as_of, staffing, findings)
+
+
+@dataclass(frozen=True)
+class MonthReport:
+    """`report --month`: the SPEC §5 data, the month's staffing and its findings (for the table's lines)."""
+
+    data: dict
+    staffing: Staffing
+    findings: list[Finding]
+
+
+def month_report(store, month: Month, as_of: date, with_fee: bool = False) -> MonthReport:
+    """The monthly report from one snapshot: the month rules for `month`, the dated rules when it is the month of
+    `as_of` (their findings carry that month), and the report's own `handover-reduction-risk`. With `with_fee`,
+    the base-fee estimate of the month's billable clients (the table shows it; JSON keeps SPEC §5's keys)."""
+    from .dates import fiscal_year
+    from .rate import fee_estimate, rate_for_month, rate_window
+    from .reports import build_report
+    from .rules import report_findings, sort_findings
+
+    with store.read():
+        evaluation = evaluate(store, [month], as_of, dated=month == Month.of(as_of))
+        records = store.load_service_records(*rate_window(fiscal_year(month))) if with_fee else ()
+    caseload, staffing = evaluation.caseload, evaluation.staffing[month]
+    findings = sort_findings(evaluation.findings + report_findings(caseload, month, as_of))
+    data = build_report(caseload, month, as_of, staffing, findings)
+    if with_fee:
+        rate = rate_for_month(records, month, caseload.office.rate_tier) if fiscal_year(month) >= 2024 else None
+        data["fee_estimate"] = fee_estimate(sum(1 for row in data["clients"] if row["billable"]), rate)
+    return MonthReport(data, staffing, [f for f in findings if f.month == str(month)])

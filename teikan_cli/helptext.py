@@ -26,6 +26,7 @@ from __future__ import annotations
 WORDS = {
     "usage": ("Usage", "使い方"),
     "options": ("Options", "オプション"),
+    "options_meta": ("OPTIONS", "オプション"),
     "arguments": ("Arguments", "引数"),
     "commands": ("Commands", "コマンド"),
     "required": ("required", "必須"),

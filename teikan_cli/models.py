@@ -16,10 +16,16 @@ CONTACT_TYPES = ("face", "employer", "remote", "agency", "center")  # also the 0
 
 
 def job_change_continuous(job_change: date | None, reemployed: date | None) -> bool:
-    """留意事項通知: one job change with re-employment within a month counts as continuous employment."""
-    from .dates import add_months
+    """H30.12.17 Q&A (離職後1月以内に再就職): one job change keeps employment continuous when the new job starts
+    by the end of one month counted from the day after the last day at the first job (民法 §140, §143:
+    last day 04-30 → up to 05-31; 07-31 → 08-31)."""
+    from datetime import timedelta
 
-    return job_change is not None and reemployed is not None and job_change <= reemployed <= add_months(job_change, 1)
+    from .dates import period_end
+
+    if job_change is None or reemployed is None:
+        return False
+    return job_change <= reemployed <= period_end(job_change + timedelta(days=1), 1)
 
 
 CONCERNS = ("attendance", "appearance", "medication", "work-accuracy", "communication", "other")
@@ -30,7 +36,7 @@ PLACES = ("home", "workplace", "office", "other")
 END_REASONS = ("period-end", "job-loss", "user-request", "handover", "other")
 ROLES = ("supporter", "manager")
 STATUSES = ("active", "ended", "not-started")
-HANDOVER_STATES = ("not-started", "consent-missing", "consented", "shared", "not-needed")
+HANDOVER_STATES = ("shared", "shared-late", "shared-without-consent", "consented", "not-started", "not-needed")
 
 
 @dataclass(frozen=True)
@@ -86,8 +92,10 @@ class Client:
         return "active"
 
     def active_in(self, month: Month) -> bool:
-        """SPEC §4.2: started by the month's last day and not ended before its first day."""
-        return self.support_start <= month.last and (self.ended_on is None or self.ended_on >= month.first)
+        """In service in `month` (SPEC §4 rule 2): started by its last day, the three years not over before its
+        first day, and not ended before it."""
+        return (self.support_start <= month.last and self.support_end >= month.first
+                and (self.ended_on is None or self.ended_on >= month.first))
 
     def in_service_on(self, day: date) -> bool:
         return self.support_start <= day and (self.ended_on is None or day <= self.ended_on)
@@ -198,16 +206,6 @@ class Handover:
     not_needed: bool = False
     note: str | None = None
 
-    @property
-    def state(self) -> str:
-        if self.not_needed:
-            return "not-needed"
-        if self.shared_date is not None:
-            return "shared"
-        if self.consent_date is not None:
-            return "consented"
-        return "consent-missing"
-
 
 class MonthActivity(NamedTuple):
     """One client's contacts in one month, counted by type (aggregated in SQL). A NamedTuple, like `Plan`."""
@@ -261,3 +259,14 @@ class Caseload:
     plans: dict[int, tuple[Plan, ...]] = field(default_factory=dict)  # by client, oldest first
     handovers: dict[int, Handover] = field(default_factory=dict)
     months: tuple[Month, ...] = ()
+
+
+class ClientFile(NamedTuple):
+    """Everything recorded about one client, as `show-client` shows it."""
+
+    contacts: tuple[Contact, ...]
+    plans: tuple[Plan, ...]
+    monitorings: tuple[Monitoring, ...]
+    handover: Handover | None
+    reports: dict  # month → SharedReport
+    history: tuple[dict, ...] | None = None

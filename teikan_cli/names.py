@@ -17,3 +17,38 @@ def name_key(text: str | None) -> str | None:
     if text is None:
         return None
     return " ".join(unicodedata.normalize("NFKC", text).split())
+
+
+# ---------------------------------------------------------------- coded values (placeholder until the vocabulary
+# table lands: codes with their labels from the i18n catalogue)
+
+
+def allowed_text(kind: str) -> str:
+    from .i18n import label, language
+
+    codes = _CODES[kind]
+    suffix = ":type" if kind == "type" else ""
+    sep = "、" if language() == "ja" else ", "
+    return sep.join(f"{c}（{label(c + suffix)}）" if language() == "ja" else f"{c} ({label(c + suffix)})"
+                    for c in codes)
+
+
+def completions(kind: str, incomplete: str) -> list[str]:
+    return [c for c in _CODES[kind] if c.startswith(incomplete)]
+
+
+_CODES = {
+    "type": ("face", "employer", "remote", "agency", "center"),
+    "place": ("home", "workplace", "office", "other"),
+    "concern": ("attendance", "appearance", "medication", "work-accuracy", "communication", "other"),
+    "center_reason": ("advice", "team-support", "group-program"),
+    "disability": ("physical", "intellectual", "mental", "developmental", "higher-brain", "intractable-disease"),
+    "prior_service": ("transition", "continuation-a", "continuation-b", "daily-life-care", "training"),
+    "role": ("supporter", "manager"),
+    "end_reason": ("period-end", "job-loss", "user-request", "handover", "other"),
+    "status": ("active", "ended", "not-started", "all"),
+    "delivered_to": ("client", "consultation"),
+    "recipient": ("client", "employer", "agency"),
+    "method": ("paper", "mail", "email", "in-person"),
+    "copy": ("client", "employer"),
+}

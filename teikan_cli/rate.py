@@ -30,11 +30,11 @@ import unicodedata
 from dataclasses import dataclass
 from datetime import date, timedelta
 from fractions import Fraction
-from typing import Iterable, Mapping, Sequence
+from typing import Iterable, Mapping
 
 from .dates import Month
 from .errors import InputError
-from .models import Client, Finding, ServiceRecord, job_change_continuous
+from .models import Client, ServiceRecord, job_change_continuous
 
 # 報酬告示 第14の2 (令和6年度改定): 就労定着支援サービス費, units a month by 就労定着率 tier.
 # (lower bound of the rate, units); tier 1 is the best. Lower bounds are inclusive.
@@ -278,22 +278,6 @@ def fee_estimate(billable_count: int, tier_info: RateResult | Mapping | None) ->
         "units": None if units is None else billable_count * units,
         "basis": tier_info.get("basis") if tier_info else None,
     }
-
-
-def handover_reduction_risk(findings_for_month: Sequence[Finding | Mapping]) -> bool:
-    """True when any client of the month is `handover-late` (2024 支援体制構築未実施減算, −10%)."""
-    return any(_rule_of(f) == "handover-late" for f in findings_for_month)
-
-
-def handover_reduction_findings(findings_for_month: Sequence[Finding | Mapping], month: Month) -> list[Finding]:
-    """The office-wide warning `handover-reduction-risk` for `month`, when `handover_reduction_risk` holds."""
-    if not handover_reduction_risk(findings_for_month):
-        return []
-    return [Finding("handover-reduction-risk", "warning", None, str(month), {})]
-
-
-def _rule_of(finding: Finding | Mapping) -> str | None:
-    return finding.get("rule") if isinstance(finding, Mapping) else getattr(finding, "rule", None)
 
 
 # ---------------------------------------------------------------- input

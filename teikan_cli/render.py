@@ -484,3 +484,9 @@ def progress(total: int, description: str, *, delay: float = 1.0, stream=None):
             bar.close()
 
     return _run()
+
+
+def safe_text(text: str) -> str:
+    """Text for a terminal or a document: control characters never reach it (placeholder until the words
+    helper's neutralisation lands)."""
+    return _clean(text)

@@ -6,11 +6,10 @@ Each builder returns plain JSON-ready dicts; `render` turns the same dict into a
 from __future__ import annotations
 
 from datetime import date
-from typing import Mapping, Sequence
 
 from .dates import Month
-from .models import Caseload, Client, Finding, Handover, MonthActivity, Office
-from .rules import share_deadline_of
+from .models import Caseload, Client, ClientFile, Contact, Finding, Handover, MonthActivity, Office, Plan
+from .rules import handover_state, share_deadline_of
 from .staffing import Staffing
 
 _NO_ACTIVITY = MonthActivity()
@@ -40,6 +39,62 @@ def client_json(client: Client, as_of: date) -> dict:
     }
 
 
+def contact_json(contact: Contact) -> dict:
+    """A contact as `visits` and `show-client` give it: the keys of SPEC §3 visits JSON."""
+    return {
+        "id": contact.id, "client_id": contact.client_id, "date": contact.date.isoformat(),
+        "types": list(contact.types), "staff": contact.staff, "minutes": contact.minutes, "place": contact.place,
+        "concerns": list(contact.concerns), "center_reason": contact.center_reason, "note": contact.note,
+    }
+
+
+def plan_json(plan: Plan) -> dict:
+    """One version of the 個別支援計画 with all its dates (SPEC §11)."""
+    return {
+        "id": plan.id, "date": plan.date.isoformat(), "consent_date": _iso(plan.consent_date),
+        "delivered_date": _iso(plan.delivered_date), "delivered_to": list(plan.delivered_to),
+        "long_goal": plan.long_goal, "short_goal": plan.short_goal, "items": list(plan.items),
+        "next_review": _iso(plan.next_review), "center_cooperation": list(plan.center_cooperation),
+    }
+
+
+def handover_json(handover: Handover | None, client: Client) -> dict | None:
+    if handover is None:
+        return None
+    return {"center": handover.center, "consent_date": _iso(handover.consent_date),
+            "shared_date": _iso(handover.shared_date), "not_needed": handover.not_needed,
+            "state": handover_state(handover, client), "note": handover.note}
+
+
+def staff_rows(staffing) -> list[dict]:
+    """`staff`: each person in each role for the month, with the ids of the assignments behind the row."""
+    return [{"assignments": list(p.assignments), "name": p.name, "role": p.role, "hours": p.listed_hours,
+             "month_hours": round(float(p.hours), 4), "from": _iso(p.from_date), "until": _iso(p.until_date),
+             "reduced_hours": p.reduced_hours, "fulltime": p.fulltime, "fte": round(float(p.fte), 4)}
+            for p in staffing.people]
+
+
+def client_view(client: Client, file: ClientFile, findings: list[Finding], as_of: date) -> dict:
+    """`show-client` JSON (SPEC §3): the client, its contacts, its plan versions (each with its monitorings), its
+    handover and findings; with `--history`, its history too."""
+    plans = []
+    for plan in file.plans:
+        data = plan_json(plan)
+        data["monitorings"] = [{"id": m.id, "date": m.date.isoformat(), "note": m.note}
+                               for m in file.monitorings if m.plan_id == plan.id]
+        plans.append(data)
+    data = {
+        "client": client_json(client, as_of),
+        "contacts": [contact_json(c) for c in file.contacts],
+        "plans": plans,
+        "handover": handover_json(file.handover, client),
+        "findings": [f.as_json() for f in findings if f.client_id == client.id],
+    }
+    if file.history is not None:
+        data["history"] = list(file.history)
+    return data
+
+
 def office_json(office: Office) -> dict:
     return {
         "name": office.name,
@@ -51,15 +106,10 @@ def office_json(office: Office) -> dict:
 
 def month_rows(caseload: Caseload, month: Month) -> list[dict]:
     """One row per client in service in the month (SPEC §5), by id."""
-    first, last = month.first, month.last
     activity = {cid: act for (cid, m), act in caseload.activity.items() if m == month}
     shared_ids = {cid for cid, m in caseload.reports_shared if m == month}
-    return [
-        month_row(c, activity.get(c.id, _NO_ACTIVITY), c.id in shared_ids)
-        for c in caseload.clients
-        # SPEC §4.2: in service in the month.
-        if c.support_start <= last and (c.ended_on is None or c.ended_on >= first)
-    ]
+    return [month_row(c, activity.get(c.id, _NO_ACTIVITY), c.id in shared_ids)
+            for c in caseload.clients if c.active_in(month)]
 
 
 def month_row(client: Client, act: MonthActivity, shared) -> dict:
@@ -89,109 +139,66 @@ def billable(client: Client, act: MonthActivity, shared: bool) -> bool:
     return shared and any(grant is None or day <= grant for day in act.face_dates)
 
 
-def handover_state(handover: Handover | None) -> str:
-    return "not-started" if handover is None else handover.state
-
-
 def handover_row(client: Client, handover: Handover | None, as_of: date) -> dict:
+    """One client's handover (SPEC §3 handovers): `days_left` to the share deadline (negative once past),
+    `days_to_end` to the end of the service."""
+    deadline = share_deadline_of(client)
     return {
         "client_id": client.id,
         "name": client.name,
         "support_end": client.support_end.isoformat(),
-        "share_deadline": share_deadline_of(client).isoformat(),
-        "days_left": (client.support_end - as_of).days,
+        "share_deadline": deadline.isoformat(),
+        "days_left": (deadline - as_of).days,
+        "days_to_end": (client.support_end - as_of).days,
         "center": handover.center if handover else None,
         "consent_date": _iso(handover.consent_date) if handover else None,
         "shared_date": _iso(handover.shared_date) if handover else None,
-        "state": handover_state(handover),
+        "state": handover_state(handover, client),
     }
 
 
+ON_TIME = ("shared", "not-needed")
+
+
 def handover_rows(caseload: Caseload, as_of: date, within: int) -> list[dict]:
-    """Clients not ended before `as_of` whose service ends within `within` days, soonest first."""
-    rows = [
-        handover_row(c, caseload.handovers.get(c.id), as_of)
-        for c in caseload.clients
-        if (c.ended_on is None or c.ended_on >= as_of) and (c.support_end - as_of).days <= within
-    ]
-    return sorted(rows, key=lambda r: (r["support_end"], r["client_id"]))
-
-
-def handovers_due(caseload: Caseload, as_of: date, within: int = 90) -> list[dict]:
-    """Handovers still to do whose share deadline is within `within` days (or already past)."""
+    """SPEC §3 handovers: clients not ended whose share deadline is within `within` days of `as_of`, or past and
+    not shared on time, soonest deadline first."""
     rows = []
     for c in caseload.clients:
         if c.ended_on is not None and c.ended_on < as_of:
             continue
-        handover = caseload.handovers.get(c.id)
-        if handover_state(handover) in ("shared", "not-needed"):
-            continue
-        if (share_deadline_of(c) - as_of).days <= within:
-            rows.append(handover_row(c, handover, as_of))
+        row = handover_row(c, caseload.handovers.get(c.id), as_of)
+        if 0 <= row["days_left"] <= within or (row["days_left"] < 0 and row["state"] not in ON_TIME):
+            rows.append(row)
     return sorted(rows, key=lambda r: (r["share_deadline"], r["client_id"]))
 
 
-def report_findings(findings: list[Finding], month: Month) -> list[Finding]:
-    """The findings of month M: month rules for M, and dated rules when M is the month of `as_of`."""
-    label = str(month)
-    return [f for f in findings if f.month == label]
-
-
-def report_sections(caseload: Caseload, month: Month, as_of: date, staffing: Staffing,
-                    findings: list[Finding], rate=None, rows: list[dict] | None = None,
-                    billable_count: int | None = None) -> dict:
-    """Sections of the monthly report after SPEC §5's keys: the base-fee estimate (issue 9).
-
-    `rate` is the `rate.RateResult` applying in the month (None when no fee table covers it). The billable
-    client-months are `billable_count`, else counted in `rows`, else in the caseload's month rows.
-    """
-    from .rate import fee_estimate
-
-    if billable_count is None:
-        billable_count = sum(1 for row in (month_rows(caseload, month) if rows is None else rows) if row["billable"])
-    return {"fee_estimate": fee_estimate(billable_count, rate)}
-
-
-def handover_late_clients(caseload: Caseload, month: Month, as_of: date) -> list[int]:
-    """Clients of the month whose share deadline passed (by the month's end, or `as_of`) with nothing shared
-    by then and no `not-needed` judgement: the 支援体制構築未実施減算 case (留意事項通知, 2024改定)."""
-    cutoff = min(month.last, as_of)
-    late = []
-    for client in caseload.clients:
-        if not client.active_in(month):
+def handovers_due(caseload: Caseload, as_of: date, within: int = 90) -> list[dict]:
+    """The report's handovers: still to do with the deadline within `within` days or past; a late share is
+    listed through the month it was made (the reduction may apply, SPEC §4 rule 7)."""
+    rows = []
+    for row in handover_rows(caseload, as_of, within):
+        if row["state"] in ON_TIME:
             continue
-        deadline = share_deadline_of(client)
-        if deadline >= cutoff or (client.ended_on is not None and client.ended_on <= deadline):
+        if row["state"] == "shared-late" and row["shared_date"][:7] < str(Month.of(as_of)):
             continue
-        handover = caseload.handovers.get(client.id)
-        if handover is not None and (handover.not_needed or
-                                     (handover.shared_date is not None and handover.shared_date <= deadline)):
-            continue
-        late.append(client.id)
-    return late
+        rows.append(row)
+    return rows
 
 
-def build_report(caseload: Caseload, month: Month, as_of: date, staffing: Staffing, findings: list[Finding],
-                 sections: Mapping[str, object] | None = None, rows: list[dict] | None = None) -> dict:
-    """SPEC §5 JSON. `sections` appends further top-level sections (e.g. a fee estimate) after `findings`.
-
-    `rows` are the month's client rows when read apart (`Store.load_month_rows`, for a caseload scoped to the
-    clients with findings); by default they come from the caseload.
-    """
-    data = {
+def build_report(caseload: Caseload, month: Month, as_of: date, staffing: Staffing,
+                 findings: list[Finding]) -> dict:
+    """SPEC §5 JSON: one row per client in service in the month, staffing, handovers due, the month's findings
+    (month rules for the month; dated rules when it is the month of `as_of`)."""
+    return {
         "month": str(month),
         "as_of": as_of.isoformat(),
         "office": office_json(caseload.office),
-        "clients": month_rows(caseload, month) if rows is None else rows,
+        "clients": month_rows(caseload, month),
         "staffing": staffing.as_json(),
         "handovers": handovers_due(caseload, as_of),
-        "findings": [f.as_json() for f in report_findings(findings, month)],
+        "findings": [f.as_json() for f in findings if f.month == str(month)],
     }
-    for key, value in (sections or {}).items():
-        if key in data:
-            raise ValueError(f"report section {key!r} already exists")
-        data[key] = value
-    return data
 
 
 def build_check(months: list[Month], as_of: date, findings: list[Finding], staffing: Staffing | None) -> dict:

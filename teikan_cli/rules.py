@@ -20,7 +20,7 @@ from functools import lru_cache
 from typing import Callable
 
 from .dates import Month, add_months, last_day_up_to, period_end, share_deadline, support_end
-from .models import Caseload, Client, Finding, MonthActivity
+from .models import Caseload, Client, Finding, Handover, MonthActivity
 from .staffing import Staffing
 
 ERROR, WARNING = "error", "warning"
@@ -64,9 +64,7 @@ class Context:
         key = ("active", month)
         found = self.memo.get(key)
         if found is None:
-            first, last = month.first, month.last
-            found = self.memo[key] = [c for c in self.caseload.clients
-                                      if c.support_start <= last and (c.ended_on is None or c.ended_on >= first)]
+            found = self.memo[key] = [c for c in self.caseload.clients if c.active_in(month)]
         return found
 
     def current_clients(self) -> list[Client]:
@@ -192,24 +190,60 @@ def center_cooperation_findings(ctx: Context) -> list[Finding]:
 # ---------------------------------------------------------------- dated rules
 
 
+def handover_state(handover: Handover | None, client: Client) -> str:
+    """The handover's state (SPEC §4 rule 7; 留意事項通知 2024改定 支援体制構築未実施減算): information shared only
+    with the client's consent given first, by the share deadline, unless the office judged it not needed."""
+    if handover is None:
+        return "not-started"
+    if handover.not_needed:
+        return "not-needed"
+    if handover.shared_date is not None:
+        if handover.consent_date is None or handover.consent_date > handover.shared_date:
+            return "shared-without-consent"
+        return "shared" if handover.shared_date <= share_deadline_of(client) else "shared-late"
+    return "consented" if handover.consent_date is not None else "not-started"
+
+
 def handover_findings(ctx: Context) -> list[Finding]:
     # 留意事項通知 (2024改定) 支援体制構築未実施減算: with consent, share the client's information with the
     # receiving bodies no later than three months before the period ends, unless judged not needed.
     findings = []
     for c in ctx.current_clients():
         handover = ctx.caseload.handovers.get(c.id)
-        if handover is not None and handover.not_needed:
+        state = handover_state(handover, c)
+        if state in ("shared", "not-needed"):
             continue
         if handover is not None and handover.consent_date is None:
             findings.append(_finding("handover-consent-missing", WARNING, c, ctx.as_of))
-        if handover is not None and handover.shared_date is not None:
-            continue
         deadline = share_deadline_of(c)
         days = (deadline - ctx.as_of).days
         if days < 0:
-            findings.append(_finding("handover-late", ERROR, c, ctx.as_of, deadline=deadline.isoformat(), days=-days))
-        elif days <= ctx.settings.within:
+            # A share after the deadline ends the error with the month of the share (the reduction stays: report).
+            if state != "shared-late" or Month.of(ctx.as_of) <= Month.of(handover.shared_date):
+                findings.append(_finding("handover-late", ERROR, c, ctx.as_of, deadline=deadline.isoformat(),
+                                         days=-days))
+        elif days <= ctx.settings.within and state != "shared-late":
             findings.append(_finding("handover-due", WARNING, c, ctx.as_of, deadline=deadline.isoformat(), days=days))
+    return findings
+
+
+def handover_reduction_findings(caseload: Caseload, month: Month, as_of: date) -> list[Finding]:
+    """`handover-reduction-risk` (report only, SPEC §6): one per client in service in `month` whose share
+    deadline passed by the month's end (or `as_of`) without a share on time: late, or shared late through the
+    month of the share (留意事項通知 2024改定 支援体制構築未実施減算, −10%)."""
+    cutoff = min(month.last, as_of)
+    findings = []
+    for client in caseload.clients:
+        if not client.active_in(month):
+            continue
+        deadline = share_deadline_of(client)
+        if deadline >= cutoff or (client.ended_on is not None and client.ended_on <= deadline):
+            continue
+        handover = caseload.handovers.get(client.id)
+        state = handover_state(handover, client)
+        if state in ("shared", "not-needed") or (state == "shared-late" and Month.of(handover.shared_date) < month):
+            continue
+        findings.append(_finding("handover-reduction-risk", WARNING, client, month, deadline=deadline.isoformat()))
     return findings
 
 
@@ -294,6 +328,20 @@ def plan_findings(ctx: Context) -> list[Finding]:
     return findings
 
 
+def employment_findings(ctx: Context) -> list[Finding]:
+    # 報酬告示 第14の2 (通常の事業所に雇用された者への支援): the service presupposes employment (SPEC §4 rule 10).
+    from .rate import effective_employment_end
+
+    findings = []
+    for c in ctx.current_clients():
+        if not c.support_start <= ctx.as_of <= c.support_end:
+            continue
+        left = effective_employment_end(c)
+        if left is not None and left < ctx.as_of:
+            findings.append(_finding("employment-ended", WARNING, c, ctx.as_of, employment_end=left.isoformat()))
+    return findings
+
+
 # ---------------------------------------------------------------- the registry
 
 RuleFunction = Callable[[Context], list[Finding]]
@@ -326,12 +374,28 @@ RULES: tuple[Rule, ...] = (
     Rule("period", (("period-exceeded", ERROR),), "dated", period_findings),
     Rule("grant", (("grant-expiring", WARNING), ("grant-expired", ERROR)), "dated", grant_findings),
     Rule("plan", (("plan-missing", WARNING), ("plan-review-overdue", WARNING)), "dated", plan_findings),
+    Rule("employment", (("employment-ended", WARNING),), "dated", employment_findings),
+    Rule("handover-reduction", (("handover-reduction-risk", WARNING),), "report",
+         lambda ctx: handover_reduction_findings(ctx.caseload, ctx.month, ctx.as_of)),
 )
 RULE_CODES: tuple[str, ...] = tuple(code for rule in RULES for code, _ in rule.codes)
 RULE_SEVERITY: dict[str, str] = {code: severity for rule in RULES for code, severity in rule.codes}
 # The older tuple views of the registry, for callers that only need (codes, function).
 MONTH_RULES = tuple((tuple(c for c, _ in r.codes), r.check) for r in RULES if r.scope == "month")
 DATED_RULES = tuple((tuple(c for c, _ in r.codes), r.check) for r in RULES if r.scope == "dated")
+
+
+def registration_findings(client: Client, as_of: date) -> list[Finding]:
+    """What `add-client` says of a client at once: a period already over (`period-exceeded`, SPEC §12)."""
+    from .models import Office
+
+    return period_findings(Context(Caseload(office=Office(), clients=(client,)), as_of))
+
+
+def report_findings(caseload: Caseload, month: Month, as_of: date) -> list[Finding]:
+    """The findings only the monthly report lists (scope `report`: `handover-reduction-risk`)."""
+    ctx = Context(caseload, as_of, Settings(), month)
+    return [f for rule in RULES if rule.scope == "report" for f in rule.check(ctx)]
 
 
 def run_rules(caseload: Caseload, months: list[Month], as_of: date, settings: Settings = Settings(),

@@ -22,14 +22,18 @@ REDUCED_FULLTIME = 30  # 同 第二 常勤: 育児・介護・治療の短時間
 
 @dataclass(frozen=True)
 class PersonFte:
+    """One person in one role for the month, as 常勤換算 counts them (SPEC §4 rule 6)."""
+
     name: str
     role: str
-    hours: float
-    reduced_hours: bool
-    fte: Fraction  # this person's contribution in the role, capped at 1
-    fulltime: bool
+    hours: Fraction  # weekly hours in the role for the month: each assignment's hours × its share of the month
+    reduced_hours: bool  # a short-hours measure of ≥ 30 h counted as full time (F) for its days
+    fte: Fraction  # min(hours, F) ÷ F: this person's contribution in the role, never more than 1
+    fulltime: bool  # the person's hours at the office in all roles reach F (常勤)
     from_date: date | None = None  # earliest start of the assignments overlapping the month (None = open)
     until_date: date | None = None  # latest end of those assignments (None = open)
+    assignments: tuple[int, ...] = ()  # their ids
+    listed_hours: float = 0.0  # the weekly hours written on the assignments (the largest, for display)
 
 
 @dataclass(frozen=True)
@@ -65,7 +69,7 @@ class Staffing:
     @property
     def supporter_hours(self) -> Fraction:
         """Weekly supporter hours that count (each person capped at full time; short hours ≥ 30 h as F)."""
-        return sum((p.fte for p in self.people if p.role == "supporter"), Fraction(0)) * self.fulltime_hours
+        return sum((min(p.hours, self.fulltime_hours) for p in self.people if p.role == "supporter"), Fraction(0))
 
     @property
     def supporter_hours_required(self) -> Fraction:
@@ -156,12 +160,30 @@ def managers_required(users: Fraction) -> int:
     return 1 + math.ceil((users - MANAGER_BASE) / MANAGER_STEP)
 
 
-def person_fte(hours: float, reduced_hours: bool, full: Fraction) -> Fraction:
-    """One person's 常勤換算 in a role: min(hours, F) ÷ F; a short-hours measure at ≥ 30 h counts as 1."""
-    weekly = Fraction(str(hours))
-    if reduced_hours and weekly >= REDUCED_FULLTIME:
-        return Fraction(1)
-    return min(weekly, full) / full
+def counted_hours(assignment: Assignment, full: Fraction) -> Fraction:
+    """The weekly hours an assignment counts for: its hours, or full time for a statutory short-hours measure of
+    30 hours or more (解釈通知 障発第1206001号 第二 常勤: 育児・介護・治療の短時間措置は30時間以上で常勤扱い)."""
+    weekly = Fraction(str(assignment.hours))
+    return full if assignment.reduced_hours and weekly >= REDUCED_FULLTIME else weekly
+
+
+def days_covered(assignment: Assignment, month: Month) -> int:
+    """Days of `month` the assignment covers (its first and last days included)."""
+    first = max(month.first, assignment.from_date or month.first)
+    last = min(month.last, assignment.until_date or month.last)
+    return max(0, (last - first).days + 1)
+
+
+def month_hours(assignments, month: Month, full: Fraction) -> Fraction:
+    """Weekly hours worked in `month` by assignments of one person: Σ hours × days covered ÷ days in the month
+    (解釈通知 障発第1206001号 第二 常勤換算方法: 勤務延べ時間数 ÷ 常勤の従業者が勤務すべき時間数; a person who leaves
+    on the 10th counts for ten days)."""
+    return sum((counted_hours(a, full) * days_covered(a, month) for a in assignments), Fraction(0)) / month.days
+
+
+def person_fte(hours: Fraction, full: Fraction) -> Fraction:
+    """One person's 常勤換算 in a role: min(weekly hours, F) ÷ F — nobody counts as more than one person."""
+    return min(hours, full) / full
 
 
 def compute_staffing(
@@ -171,27 +193,28 @@ def compute_staffing(
     active_by_month: dict[Month, int],
     active_in_month: int,
 ) -> Staffing:
-    """Everything an auditor asks about staffing in `month`."""
+    """Everything an auditor asks about staffing in `month` (SPEC §4 rule 6)."""
     full = fulltime_hours(office)
     months = users_months(month, office)
     users, basis = users_count(active_by_month, months, active_in_month)
 
-    # Several assignments of one person in one role in the month (hours changed mid-month) are added,
-    # then capped at full time: nobody counts as more than one person (解釈通知 第二 常勤換算方法).
-    hours_by_person: dict[tuple[str, str], list[Assignment]] = {}
+    # By person (the same person however their assignments are split) and role.
+    by_person: dict[tuple[object, str], list[Assignment]] = {}
     for a in assignments:
-        if a.overlaps(month):
-            hours_by_person.setdefault((a.name, a.role), []).append(a)
+        if a.overlaps(month) and days_covered(a, month):
+            by_person.setdefault((a.person_id or a.name, a.role), []).append(a)
+    total_hours = {}  # the person's hours at the office in all roles, for the 常勤 サービス管理責任者
+    for (person, _role), items in by_person.items():
+        total_hours[person] = total_hours.get(person, Fraction(0)) + month_hours(items, month, full)
     people = []
     # Support workers first, then service managers (the order of 基準省令 第206条の3); by name within a role.
-    for (name, role), items in sorted(hours_by_person.items(), key=lambda kv: (kv[0][1] != "supporter", kv[0][0])):
-        fte = min(Fraction(1), sum((person_fte(a.hours, a.reduced_hours, full) for a in items), Fraction(0)))
-        hours = sum(a.hours for a in items)
-        reduced = any(a.reduced_hours for a in items)
-        starts = [a.from_date for a in items]
-        ends = [a.until_date for a in items]
-        people.append(PersonFte(name, role, hours, reduced, fte, fte >= 1,
-                                None if None in starts else min(starts), None if None in ends else max(ends)))
+    for (person, role), items in sorted(by_person.items(), key=lambda kv: (kv[0][1] != "supporter", kv[1][0].name)):
+        hours = month_hours(items, month, full)
+        starts, ends = [a.from_date for a in items], [a.until_date for a in items]
+        people.append(PersonFte(items[0].name, role, hours, any(a.reduced_hours for a in items),
+                                person_fte(hours, full), total_hours[person] >= full,
+                                None if None in starts else min(starts), None if None in ends else max(ends),
+                                tuple(a.id for a in items), max(a.hours for a in items)))
 
     supporter_fte = floor_tenth(sum((p.fte for p in people if p.role == "supporter"), Fraction(0)))
     managers = [p for p in people if p.role == "manager"]
@@ -215,3 +238,19 @@ def compute_staffing(
         users_fiscal_year=fiscal_year(month) - 1 if months else None,
         users_total=sum(active_by_month.get(m, 0) for m in months),
     )
+
+
+def assignments_to_end(assignments, person, until: date, role: str | None = None) -> list[Assignment]:
+    """`end-staff`: the person's open assignments (no end recorded) in `role` (all roles by default), to end on
+    `until`. An assignment that starts after `until` is not ended but refused: it was entered by mistake."""
+    from .errors import InputError
+
+    found = [a for a in assignments if a.person_id == person.id and a.until_date is None
+             and (role is None or a.role == role)]
+    if not found:
+        raise InputError("staff.none_open_role" if role else "staff.none_open", name=person.name, role=role or "")
+    for a in found:
+        if a.from_date is not None and a.from_date > until:
+            raise InputError("staff.starts_after", id=a.id, name=person.name, start=a.from_date.isoformat(),
+                             until=until.isoformat())
+    return found

@@ -28,7 +28,7 @@ SECTIONS = (
     ("outlook", "今後の支援計画", "Support planned from here"),
     ("author", "作成者", "Written by"),
 )
-FORMATS = ("md", "text")
+FORMATS = ("md", "text", "html")
 _WEEKDAYS = {"ja": "月火水木金土日", "en": ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")}
 
 
@@ -41,11 +41,28 @@ class Draft:
     sections: tuple[tuple[str, tuple], ...]
 
 
+def check_draft_request(fmt: str, copy: str, month: Month, as_of: date) -> tuple[str, str]:
+    """The format (`md`, `text`, `html`) and copy (`client`, `employer`) asked for, for a month that has begun
+    by `as_of`. The employer's copy is a printed page: only `html` leaves out what was not chosen to share."""
+    from .errors import InputError
+    from .validation import choice
+
+    kind = fmt.strip().lower()
+    if kind not in FORMATS:
+        raise InputError("support_report.bad_format", value=fmt)
+    which = choice(copy, ("client", "employer"), "--copy")
+    if which == "employer" and kind != "html":
+        raise InputError("support_report.employer_copy_html")
+    if month.first > as_of:
+        raise InputError("support_report.future_month", month=str(month), as_of=as_of.isoformat())
+    return kind, which
+
+
 def build_draft(office: Office, client: Client, month: Month, contacts: list[Contact], plans: tuple[Plan, ...],
                 handover: Handover | None, shared_on: date | None, as_of: date, *, wareki_dates: bool = False,
                 share_command: str = "") -> Draft:
     """The draft for one client and month. `contacts` are that month's; `plans` the client's, oldest first."""
-    from .rules import plan_review_due
+    from .rules import handover_state, plan_review_due
 
     day = _day_formatter(wareki_dates)
     fill = lambda hint: t("support_report.fill", hint=t(f"support_report.fill.{hint}"))  # noqa: E731
@@ -79,7 +96,7 @@ def build_draft(office: Office, client: Client, month: Month, contacts: list[Con
         outlook.append(t("support_report.handover",
                          center=(handover.center if handover and handover.center
                                  else t("support_report.handover_center_unknown")),
-                         deadline=day(client.share_deadline), state=label(handover.state if handover else "not-started")))
+                         deadline=day(client.share_deadline), state=label(handover_state(handover, client))))
     outlook.append(fill("outlook"))
 
     author = t("support_report.author", staff=client.staff, date=day(as_of)) if client.staff else \
@@ -186,7 +203,9 @@ def _concerns_line(contacts: list[Contact]) -> str:
 
 def _handover_matters(client: Client, handover: Handover | None, as_of: date) -> bool:
     """Say where the handover stands once its deadline is within six months, until it is done."""
-    if handover is not None and handover.state in ("shared", "not-needed"):
+    from .rules import handover_state
+
+    if handover_state(handover, client) in ("shared", "not-needed"):
         return False
     return (client.share_deadline - as_of).days <= 183
 

@@ -88,16 +88,70 @@ def hours(value: float | str, field: str = "hours") -> float:
     return number
 
 
+_DURATION = re.compile(r"^(?:(\d+)\s*(?:時間|h|hours?))?\s*(?:(\d+)\s*(?:分|m|min|minutes?)?)?$", re.ASCII)
+
+
 def minutes(value: int | str | None) -> int | None:
+    """Minutes as an office writes them: `60`, `６０`, `60分`, `1時間`, `1時間30分`, `90min` (0 to 1440)."""
     if value is None or (isinstance(value, str) and not value.strip()):
         return None
-    try:
-        number = int(unicodedata.normalize("NFKC", str(value)).strip())
-    except ValueError:
-        raise InputError("input.bad_number", field="minutes", value=value) from None
+    text = unicodedata.normalize("NFKC", str(value)).strip().lower()
+    m = _DURATION.match(text)
+    if not m or not (m[1] or m[2]):
+        raise InputError("input.bad_minutes_format", value=value)
+    number = int(m[1] or 0) * 60 + int(m[2] or 0)
     if not 0 <= number <= 1440:
         raise InputError("input.bad_minutes", value=value)
     return number
+
+
+def record_id(text: str, field: str) -> int:
+    """A record id as typed: `12`, `#12`, `１２`."""
+    value = unicodedata.normalize("NFKC", str(text)).strip().lstrip("#").strip()
+    if not (value.isascii() and value.isdigit()) or len(value) > 18:
+        raise InputError("input.bad_id", field=field, value=text)
+    return int(value)
+
+
+def contact_from_options(values: dict, as_of: date) -> Contact:
+    """A contact from `log-visit`'s options (SPEC §3), its values checked one by one; its client is set by the
+    caller, the checks against the client by `check_contact`. The day defaults to `as_of`."""
+    from dataclasses import replace
+
+    from .dates import parse_date
+
+    if not values.get("types"):
+        raise InputError("input.required", field="--type")
+    base = Contact(id=0, client_id=0, date=parse_date(values["date"], as_of) if "date" in values else as_of,
+                   types=())
+    return replace(base, **contact_changes(values, as_of))
+
+
+def edited_contact(before: Contact, values: dict, as_of: date) -> Contact:
+    """`edit-visit`: the contact with the options given changed (lists replaced, an empty text cleared)."""
+    from dataclasses import replace
+
+    if not values:
+        raise InputError("input.nothing_to_change")
+    return replace(before, **contact_changes(values, as_of))
+
+
+def contact_changes(values: dict, as_of: date) -> dict:
+    from .dates import parse_date
+    from .names import name_key
+
+    checks = {
+        "date": lambda v: parse_date(v, as_of),
+        "types": lambda v: choices(v, CONTACT_TYPES, "--type"),
+        "staff": lambda v: name_key(clean_text(v, "--staff", limit=200)),
+        "minutes": minutes,
+        "place": lambda v: choice(v, PLACES, "--place") if str(v).strip() else None,
+        "concerns": lambda v: choices(v, CONCERNS, "--concern"),
+        "center_reason": lambda v: choice(v, CENTER_REASONS, "--center-reason") if str(v).strip() else None,
+        "note": lambda v: clean_text(v, "note"),
+        "shareable": bool,
+    }
+    return {key: checks[key](value) for key, value in values.items()}
 
 
 def check_client(client: Client, as_of: date) -> Client:
@@ -106,6 +160,10 @@ def check_client(client: Client, as_of: date) -> Client:
         # 留意事項通知: 就労定着支援 starts only after six months of employment.
         raise InputError("client.before_eligible", support_start=client.support_start.isoformat(),
                          eligible_from=client.eligible_from.isoformat())
+    if client.grant_until is not None and client.grant_until < client.support_start:
+        # SPEC §4.8: a 受給者証 grant that ends before the service starts is a typo, not a record.
+        raise InputError("client.grant_before_start", grant_until=client.grant_until.isoformat(),
+                         support_start=client.support_start.isoformat())
     if client.interim_support_end is not None and client.interim_support_end < client.employment_start:
         raise InputError("client.interim_before_employment")
     if client.employment_end is not None and client.employment_end < client.employment_start:
@@ -220,3 +278,167 @@ def client_from_text(values: dict, as_of: date, base: Client | None = None, clie
     if (client.ended_on is None) != (client.end_reason is None):
         raise InputError("input.required", field="end_reason" if client.end_reason is None else "ended_on")
     return check_client(client, as_of)
+
+
+def office_values(as_of: date, **given: str | None) -> dict:
+    """The office fields of `init` that were given, checked (SPEC §3 init)."""
+    from .dates import parse_date
+
+    checks = {
+        "name": lambda v: clean_text(v, "--office-name", limit=200),
+        "number": lambda v: ten_digits(v, "--office-number"),
+        "fulltime_hours": lambda v: hours(v, "--fulltime-hours"),
+        "opened": lambda v: parse_date(v, as_of).isoformat(),
+        "rate_tier": rate_tier,
+        "address": lambda v: clean_text(v, "--office-address", limit=200),
+        "phone": lambda v: clean_text(v, "--office-phone", limit=40),
+    }
+    return {key: checks[key](value) for key, value in given.items() if value is not None}
+
+
+def rate_tier(value: str) -> int:
+    """A 就労定着率 tier notified by a new office: 1 (best) to 7 (報酬告示 第14の2)."""
+    text = unicodedata.normalize("NFKC", str(value)).strip()
+    if not (text.isdigit() and 1 <= int(text) <= 7):
+        raise InputError("input.bad_choice", field="--rate-tier", value=value, allowed="1–7")
+    return int(text)
+
+
+def ended_client(client: Client, ended_on: date, reason: str, as_of: date) -> Client:
+    """The client with its service ended (SPEC §3 end-client); `job-loss` also records the employment end."""
+    from dataclasses import replace
+
+    changes: dict = {"ended_on": ended_on, "end_reason": reason}
+    if reason == "job-loss" and (client.employment_end is None or client.employment_end > ended_on):
+        changes["employment_end"] = ended_on
+    return check_client(replace(client, **changes), as_of)
+
+
+def reason_text(value: str | None, field: str = "--reason") -> str:
+    """The free-text reason of a deletion (SPEC §12): required, one line."""
+    return clean_text(value, field, required=True, limit=500)
+
+
+def given(**options) -> dict:
+    """Only the options the user gave (None or an empty list = not given)."""
+    return {k: v for k, v in options.items() if v is not None and v != []}
+
+
+def edited_client(client: Client, values: dict, as_of: date, span: tuple[date, date] | None) -> Client:
+    """`edit-client`: the changed client, with the checks of add-client; its contacts and plans must still lie
+    inside the service; one job change only (留意事項通知: 離職後1月以内の再就職 is one change)."""
+    if not values:
+        raise InputError("input.nothing_to_change")
+    if "job_change" in values and client.job_change is not None:
+        raise InputError("client.job_change_twice")
+    return check_records_inside(client_from_text(values, as_of, base=client), span)
+
+
+def assignment_from_options(name: str, role: str, weekly_hours: str, from_date: date | None,
+                            until_date: date | None, reduced_hours: bool) -> Assignment:
+    """One role assignment from `add-staff` (SPEC §3), the person's name after the name rule."""
+    from .names import name_key
+
+    return check_assignment(Assignment(
+        id=0, name=name_key(clean_text(name, "name", required=True, limit=200)), role=choice(role, ROLES, "--role"),
+        hours=hours(weekly_hours, "--hours"), from_date=from_date, until_date=until_date,
+        reduced_hours=reduced_hours))
+
+
+def _not_after(day: date | None, as_of: date) -> date | None:
+    if day is not None and day > as_of:
+        raise InputError("date.future", value=day.isoformat(), as_of=as_of.isoformat())
+    return day
+
+
+def _inside_service(client: Client, day: date) -> date:
+    end = client.ended_on or client.support_end
+    if not client.support_start <= day <= end:
+        raise InputError("contact.outside_service", date=day.isoformat(), start=client.support_start.isoformat(),
+                         end=end.isoformat())
+    return day
+
+
+def plan_version(client: Client, before, day: date, values: dict, as_of: date):
+    """`plan CLIENT --date DATE`: a new version made on `day`, or `before` (the version of that day) with the
+    options given changed (SPEC §11). The plan is made within the service and not after `as_of`; consent
+    (本人の同意) is not before the plan's date nor after `as_of`; the hand-over (交付) not before the consent."""
+    from .dates import parse_date
+    from .models import Plan
+
+    _inside_service(client, _not_after(day, as_of))
+    plan = before or Plan(id=0, client_id=client.id, date=day)
+    date_of = lambda v: _not_after(parse_date(v, as_of), as_of) if str(v).strip() else None  # noqa: E731
+    checks = {
+        "consent_date": date_of, "delivered_date": date_of,
+        "next_review": lambda v: parse_date(v, as_of) if str(v).strip() else None,
+        "delivered_to": lambda v: choices(v, ("client", "consultation"), "--delivered-to"),
+        "long_goal": lambda v: clean_text(v, "--long-goal", limit=2000),
+        "short_goal": lambda v: clean_text(v, "--short-goal", limit=2000),
+        "items": lambda v: tuple(text for text in (clean_text(i, "--item", limit=2000) for i in v) if text),
+        "center_cooperation": lambda v: choices(v, CENTER_REASONS, "--center-cooperation"),
+    }
+    plan = plan._replace(**{key: checks[key](value) for key, value in values.items()})
+    if plan.delivered_date is not None and not plan.delivered_to:
+        # R6 Q&A VOL.1 問82: the plan is handed to the client and to the client's 相談支援事業所.
+        plan = plan._replace(delivered_to=("client", "consultation"))
+    if plan.consent_date is not None and plan.consent_date < plan.date:
+        raise InputError("plan.consent_before_plan", consent=plan.consent_date.isoformat(), date=plan.date.isoformat())
+    if plan.delivered_date is not None and (plan.consent_date is None or plan.delivered_date < plan.consent_date):
+        raise InputError("plan.delivered_before_consent", delivered=plan.delivered_date.isoformat())
+    if plan.next_review is not None and plan.next_review <= plan.date:
+        raise InputError("plan.review_before_plan", review=plan.next_review.isoformat(), date=plan.date.isoformat())
+    return plan
+
+
+def monitoring_of(client: Client, plans, day: date, note: str | None, as_of: date):
+    """`monitor`: a monitoring on `day` of the plan in force then (the latest agreed version on or before it,
+    else the latest version), within the service and not after `as_of`."""
+    from .models import Monitoring
+
+    _inside_service(client, _not_after(day, as_of))
+    versions = [p for p in plans if p.date <= day]
+    agreed = [p for p in versions if p.consent_date is not None and p.consent_date <= day]
+    if not versions:
+        raise InputError("monitor.no_plan", date=day.isoformat())
+    plan = (agreed or versions)[-1]
+    return Monitoring(0, client.id, plan.id, day, clean_text(note, "note"))
+
+
+def handover_version(client: Client, before, values: dict, as_of: date):
+    """`handover`: the recorded handover with the options given changed (SPEC §4 rule 7). Dates are not after
+    `as_of` nor before the support start; information is shared only with consent given first."""
+    from dataclasses import replace
+
+    from .dates import parse_date
+    from .models import Handover
+
+    def day(value):
+        found = _not_after(parse_date(value, as_of), as_of) if str(value).strip() else None
+        if found is not None and found < client.support_start:
+            raise InputError("handover.before_start", date=found.isoformat(), start=client.support_start.isoformat())
+        return found
+
+    checks = {"center": lambda v: clean_text(v, "--center", limit=200), "consent_date": day, "shared_date": day,
+              "not_needed": bool, "note": lambda v: clean_text(v, "note")}
+    updated = replace(before or Handover(client_id=client.id),
+                      **{key: checks[key](value) for key, value in values.items()})
+    if updated.consent_date and updated.shared_date and updated.shared_date < updated.consent_date:
+        # 留意事項通知 (2024): the information is shared with the client's consent, so after it.
+        raise InputError("handover.shared_before_consent")
+    return updated
+
+
+def shared_report(client: Client, month, day: date, recipients, method: str | None, as_of: date):
+    """`share-report` (SPEC §11): the month's 支援レポート shared on `day` — not before the month began, not after
+    `as_of` — with the client in service that month; to the client and the employer unless told otherwise."""
+    from .models import SharedReport
+
+    _not_after(day, as_of)
+    if not client.active_in(month):
+        raise InputError("report.outside_service", client_id=client.id, month=str(month))
+    if day < month.first:
+        raise InputError("report.before_month", date=day.isoformat(), month=str(month))
+    to = choices(recipients, ("client", "employer", "agency"), "--to") or ("client", "employer")
+    how = choice(method, ("paper", "mail", "email", "in-person"), "--method") if method else None
+    return SharedReport(client.id, str(month), day, to, how)

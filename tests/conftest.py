@@ -128,7 +128,9 @@ def build_database(path: Path, commands, *suffix: str) -> Path:
     succeed. Tests build such a seeded database once per module and copy it into their own file."""
     for args in commands:
         result = run_cli("--db", str(path), *args, *suffix)
-        assert (result.exit_code, result.stderr) == (0, ""), result
+        # Setup may register namesakes on purpose: their warning is the only thing allowed on stderr.
+        assert result.exit_code == 0 and all(line.startswith("warning: ") for line in result.stderr.splitlines()), \
+            result
     return path
 
 

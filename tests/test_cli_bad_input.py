@@ -164,7 +164,7 @@ CASES = [
     (["log-visit", "1", "--type", "face", "--concern", "sleep"],
      "--concern: unknown value 'sleep' (choose from attendance, appearance, medication, work-accuracy, communication, "
      "other)"),
-    (["log-visit", "1", "--type", "face", "--minutes", "-5"], "minutes must be between 0 and 1440: '-5'"),
+    (["log-visit", "1", "--type", "face", "--minutes", "-5"], "--minutes: not a length of time: '-5' (write 60, 60分, 1時間 or 1時間30分)"),
     (["log-visit", "1", "--type", "face", "--minutes", "1441"], "minutes must be between 0 and 1440: '1441'"),
     # ---------------------------------------------------------------- add-staff
     (["add-staff", "田中", "--role", "driver", "--hours", "40"],
@@ -250,7 +250,7 @@ def test_a_good_command_does_change_the_dump(cli, seeded):
 
 
 @pytest.mark.parametrize(("args", "message"), [
-    (["clients", "--status", "gone"], "--status: unknown value 'gone' (choose from active, ended, all)"),
+    (["clients", "--status", "gone"], "--status: unknown value 'gone' (choose from active, ended, not-started, all)"),
     (["clients", "--format", "xml"], "--format: unknown value 'xml' (choose from table, json, csv)"),
     (["visits", "--month", "2025-13"], "no such month: '2025-13'"),
     (["visits", "--client", "佐藤 花子"], "'佐藤 花子' matches several clients (#3, #4); give the id"),

@@ -81,10 +81,10 @@ def test_one_employer_with_three_clients_shows_once_with_all_three(office):
     assert (r.exit_code, r.stderr) == (0, "")
     assert r.stdout == (
         "佐藤 — to do for 2025-06 (as of 2025-06-20)\n"
-        "Employer    ID  Name     Needs                                         Days left\n"
-        "丸山製作所   1  青木 一  face-to-face, employer visit, support report         10\n"
-        "             2  井上 二  employer visit, support report                       10\n"
-        "             3  上田 三  face-to-face, employer visit, support report         10\n"
+        "Employer    ID  Name     Needs                                         Due\n"
+        "丸山製作所   1  青木 一  face-to-face, employer visit, support report  10 days left\n"
+        "             2  井上 二  employer visit, support report                10 days left\n"
+        "             3  上田 三  face-to-face, employer visit, support report  10 days left\n"
     )
     assert r.stdout.count("丸山製作所") == 1
 
@@ -115,8 +115,8 @@ def test_unassigned_and_unknown_employer_groups(office):
     r = cli("due", AS_OF)
     assert r.stdout == (
         "unassigned — to do for 2025-06 (as of 2025-06-20)\n"
-        "Employer            ID  Name     Needs                           Days left\n"
-        "(employer unknown)   2  井上 二  employer visit, support report         10\n"
+        "Employer            ID  Name     Needs                           Due\n"
+        "(employer unknown)   2  井上 二  employer visit, support report  10 days left\n"
     )
     r = cli("due", AS_OF, env={"TEIKAN_LANG": "ja"})
     assert r.stdout.splitlines()[0] == "担当未設定 — 2025-06 のやること（基準日 2025-06-20）"

@@ -196,15 +196,27 @@ def one_client(cli):
 
 def test_job_change_is_refused_a_second_time(cli, one_client, db_path):
     r = cli("edit-client", one_client, "--job-change", "2024-09-30", "--reemployed", "2024-10-15", AS_OF)
-    assert (r.exit_code, r.stdout, r.stderr) == (0, "updated client #1\n", "")
+    assert (r.exit_code, r.stdout, r.stderr) == (0, "updated client #1 山田 太郎\n", "")
     r = cli("edit-client", one_client, "--job-change", "2025-01-31", "--reemployed", "2025-02-01", AS_OF)
     assert (r.exit_code, r.stdout) == (2, "")
     assert r.stderr == "Error: a job change is already recorded; only one counts as continuous employment\n"
     assert _job_columns(db_path, 1) == ("2024-09-30", "2024-10-15", None)
 
 
+@pytest.mark.parametrize("last_day, reemployed", [
+    ("2024-04-30", "2024-05-31"), ("2024-07-31", "2024-08-31"), ("2024-09-30", "2024-10-31"),
+    ("2024-01-31", "2024-02-29"),  # one month from 02-01 of a leap year
+])
+def test_job_change_to_the_end_of_one_month_from_the_next_day_is_continuous(cli, one_client, db_path, last_day,
+                                                                            reemployed):
+    # SPEC §4 rule 1 (H30.12.17 Q&A 離職後1月以内に再就職), counted as 民法 does: from the day after the last day.
+    r = cli("edit-client", one_client, "--job-change", last_day, "--reemployed", reemployed, AS_OF)
+    assert (r.exit_code, r.stderr) == (0, ""), r
+
+
 def test_job_change_gap_over_a_month_is_refused(cli, one_client, db_path):
-    r = cli("edit-client", one_client, "--job-change", "2024-09-30", "--reemployed", "2024-10-31", AS_OF)
+    # last day 09-30 → re-employment up to 10-31 (one month from 10-01); 11-01 is too late.
+    r = cli("edit-client", one_client, "--job-change", "2024-09-30", "--reemployed", "2024-11-01", AS_OF)
     assert (r.exit_code, r.stdout) == (2, "")
     assert r.stderr == "Error: re-employment more than a month after the job change is not continuous employment\n"
     assert _job_columns(db_path, 1) == (None, None, None)

@@ -17,8 +17,8 @@ CLIENT_KEYS = ["id", "name", "certificate", "staff", "face", "face_dates", "empl
 STAFFING_KEYS = ["users", "users_basis", "active_in_month", "supporter_fte", "supporter_fte_required", "managers",
                  "managers_required", "ok"]
 FINDING_KEYS = ["rule", "severity", "client_id", "month", "message"]
-HANDOVER_KEYS = ["client_id", "name", "support_end", "share_deadline", "days_left", "center", "consent_date",
-                 "shared_date", "state"]
+HANDOVER_KEYS = ["client_id", "name", "support_end", "share_deadline", "days_left", "days_to_end", "center",
+                 "consent_date", "shared_date", "state"]
 
 def ok(result):
     assert result.exit_code == 0, result
@@ -130,7 +130,7 @@ def test_report_table_speaks_in_the_terms_of_an_audit(cli):
     assert "billable client-months: 1 / 5" in lines
     assert ("  利用者数(前年度平均) users                  4.0 = 24 ÷ 6 month(s) of FY2024, rounded up to 0.1 "
             "(active this month: 5)") in lines
-    assert any(line.startswith("  就労定着支援員 常勤換算 support-worker FTE  1.0 = 40 h/week ÷ 40 h") for line in lines)
+    assert any(line.startswith("  就労定着支援員 常勤換算 support-worker FTE  1.0 = 40 h/week worked this month ÷ 40 h") for line in lines)
     assert lines[-1] == "warning employer-visit-missing 2025-06 #5 伊藤 三郎: no employer visit in 2025-06 (effort duty)"
 
 
@@ -152,7 +152,7 @@ def test_report_bad_invocation_exits_2(cli, args):
     assert r.stderr.startswith("Error: ") and r.stderr.count("\n") == 1
 
 
-def test_build_report_takes_extra_sections():
+def test_build_report_has_exactly_the_keys_of_spec_section_5():
     from teikan_cli.dates import Month
     from teikan_cli.models import Caseload, Office
     from teikan_cli.reports import build_report
@@ -160,10 +160,7 @@ def test_build_report_takes_extra_sections():
 
     month = Month(2025, 6)
     staffing = compute_staffing(month, Office(), [], {}, 0)
-    data = build_report(Caseload(Office(), ()), month, date(2025, 7, 1), staffing, [], {"fee": {"units": 0}})
-    assert list(data) == REPORT_KEYS + ["fee"]
-    with pytest.raises(ValueError):
-        build_report(Caseload(Office(), ()), month, date(2025, 7, 1), staffing, [], {"clients": []})
+    assert list(build_report(Caseload(Office(), ()), month, date(2025, 7, 1), staffing, [])) == REPORT_KEYS
 
 
 # ---------------------------------------------------------------- the store reads set-based
@@ -252,25 +249,30 @@ def test_handovers_json_soonest_first_with_states(cli):
     data = json.loads(ok(cli("handovers", "--format", "json", SETUP)).stdout)
     assert list(data) == ["handovers"]
     assert all(list(h) == HANDOVER_KEYS for h in data["handovers"])
+    # SPEC §3: days_left counts to the share deadline (negative once past), days_to_end to the end of the service.
     assert data["handovers"] == [
         {"client_id": 2, "name": "山田 太郎", "support_end": "2025-07-31", "share_deadline": "2025-04-30",
-         "days_left": 30, "center": None, "consent_date": None, "shared_date": None, "state": "not-started"},
+         "days_left": -62, "days_to_end": 30, "center": None, "consent_date": None, "shared_date": None,
+         "state": "not-started"},
         {"client_id": 4, "name": "佐藤 花子", "support_end": "2025-08-31", "share_deadline": "2025-05-31",
-         "days_left": 61, "center": "○○センター", "consent_date": None, "shared_date": None,
-         "state": "consent-missing"},
+         "days_left": -31, "days_to_end": 61, "center": "○○センター", "consent_date": None, "shared_date": None,
+         "state": "not-started"},
         {"client_id": 3, "name": "鈴木 一郎", "support_end": "2025-09-30", "share_deadline": "2025-06-30",
-         "days_left": 91, "center": "○○センター", "consent_date": "2025-06-01", "shared_date": None,
-         "state": "consented"},
+         "days_left": -1, "days_to_end": 91, "center": "○○センター", "consent_date": "2025-06-01",
+         "shared_date": None, "state": "consented"},
         {"client_id": 5, "name": "高橋 次郎", "support_end": "2025-10-31", "share_deadline": "2025-07-31",
-         "days_left": 122, "center": "△△センター", "consent_date": "2025-05-01", "shared_date": "2025-06-15",
-         "state": "shared"},
-        {"client_id": 1, "name": "伊藤 五郎", "support_end": "2025-11-30", "share_deadline": "2025-08-30",
-         "days_left": 152, "center": None, "consent_date": None, "shared_date": None, "state": "not-needed"},
+         "days_left": 30, "days_to_end": 122, "center": "△△センター", "consent_date": "2025-05-01",
+         "shared_date": "2025-06-15", "state": "shared"},
+        {"client_id": 1, "name": "伊藤 五郎", "support_end": "2025-11-30", "share_deadline": "2025-08-31",
+         "days_left": 61, "days_to_end": 152, "center": None, "consent_date": None, "shared_date": None,
+         "state": "not-needed"},
     ]
 
 
 @pytest.mark.parametrize("within, ids", [
-    ("29", []), ("30", [2]), ("61", [2, 4]), ("333", [2, 4, 3, 5, 1]), ("334", [2, 4, 3, 5, 1, 6]),
+    # Past deadlines not shared on time are always listed; the others within DAYS of their share deadline.
+    ("0", [2, 4, 3]), ("29", [2, 4, 3]), ("30", [2, 4, 3, 5]), ("61", [2, 4, 3, 5, 1]), ("241", [2, 4, 3, 5, 1]),
+    ("242", [2, 4, 3, 5, 1, 6]),
 ])
 def test_handovers_within(cli, within, ids):
     handover_office(cli)
@@ -280,16 +282,20 @@ def test_handovers_within(cli, within, ids):
 
 def test_handovers_table_and_csv(cli):
     handover_office(cli)
-    r = ok(cli("handovers", "--within", "30", SETUP))
+    r = ok(cli("handovers", "--within", "0", SETUP))
     assert r.stdout.splitlines() == [
-        "Client  Name       Support end  Share by    Days left  Center  Consent  Shared  State",
-        "     2  山田 太郎  2025-07-31   2025-04-30         30                           not started",
+        "Client  Name       Support end  Share by    Share in         Ends in       Center      Consent     Shared  State",
+        "     2  山田 太郎  2025-07-31   2025-04-30  62 days overdue  30 days left                                  not started",
+        "     4  佐藤 花子  2025-08-31   2025-05-31  31 days overdue  61 days left  ○○センター                      not started",
+        "     3  鈴木 一郎  2025-09-30   2025-06-30  1 day overdue    91 days left  ○○センター  2025-06-01          consented",
     ]
-    r = ok(cli("handovers", "--within", "61", "--format", "csv", SETUP))
+    r = ok(cli("handovers", "--within", "30", "--format", "csv", SETUP))
     assert r.stdout.split("\r\n") == [
         ",".join(HANDOVER_KEYS),
-        "2,山田 太郎,2025-07-31,2025-04-30,30,,,,not-started",
-        "4,佐藤 花子,2025-08-31,2025-05-31,61,○○センター,,,consent-missing",
+        "2,山田 太郎,2025-07-31,2025-04-30,-62,30,,,,not-started",
+        "4,佐藤 花子,2025-08-31,2025-05-31,-31,61,○○センター,,,not-started",
+        "3,鈴木 一郎,2025-09-30,2025-06-30,-1,91,○○センター,2025-06-01,,consented",
+        "5,高橋 次郎,2025-10-31,2025-07-31,30,122,△△センター,2025-05-01,2025-06-15,shared",
         "",
     ]
 
@@ -298,7 +304,7 @@ def test_report_lists_handovers_due(cli):
     handover_office(cli)
     data = json.loads(ok(cli("report", "--month", "2025-07", "--format", "json", SETUP)).stdout)
     assert [(h["client_id"], h["state"]) for h in data["handovers"]] == [
-        (2, "not-started"), (4, "consent-missing"), (3, "consented")]
+        (2, "not-started"), (4, "not-started"), (3, "consented")]
     assert [(f["rule"], f["client_id"]) for f in data["findings"] if f["rule"].startswith("handover")] == [
-        ("handover-late", 2), ("handover-late", 3), ("handover-late", 4), ("handover-reduction-risk", None),
-        ("handover-consent-missing", 4)]
+        ("handover-late", 2), ("handover-late", 3), ("handover-late", 4), ("handover-reduction-risk", 2),
+        ("handover-reduction-risk", 3), ("handover-consent-missing", 4), ("handover-reduction-risk", 4)]

@@ -60,15 +60,15 @@ def test_staff_shows_the_audit_figures_and_the_shortfall(cli):
     r = ok(cli("staff", "--month", "2026-04", AS_OF))
     assert r.stdout.splitlines() == [
         "Staffing 2026-04 (as of 2026-04-15)",
-        "Name  Role             h/week  From        Until  Reduced  FTE",
-        "佐藤  support worker       40  2025-04-01         no         1",
-        "田中  service manager      40  2025-04-01         no         1",
+        "IDs  Name  Role             h/week  From        Until  Reduced  Counted h/week  FTE",
+        "  1  佐藤  support worker       40  2025-04-01         no                   40    1",
+        "  2  田中  service manager      40  2025-04-01         no                   40    1",
         "",
         "  利用者数(前年度平均) users                  41.0 = 492 ÷ 12 month(s) of FY2025, rounded up to 0.1 "
         "(active this month: 41)",
         "  常勤の勤務時間 full-time hours (F)          40 h/week (32 when the office's hours are under 32)",
-        "  就労定着支援員 常勤換算 support-worker FTE  1.0 = 40 h/week ÷ 40 h, truncated to 0.1; required 1.025 "
-        "(利用者数 ÷ 40 = 41 h/week): BELOW the standard",
+        "  就労定着支援員 常勤換算 support-worker FTE  1.0 = 40 h/week worked this month ÷ 40 h, truncated to 0.1; "
+        "required: at least 利用者数 41.0 ÷ 40 (= 1.025): BELOW the standard",
         "  サービス管理責任者 service managers         1 (常勤 full time: 1); required 1, at least one full time: "
         "meets the standard",
         "add 4.0 h/week of supporter time to meet the ratio",
@@ -81,12 +81,12 @@ def test_staff_json(cli):
     data = json.loads(ok(cli("staff", "--month", "2026-04", "--format", "json", AS_OF)).stdout)
     assert list(data) == ["month", "as_of", "staff", "staffing"]
     assert data["staff"] == [
-        {"name": "佐藤", "role": "supporter", "hours": 40.0, "from": "2025-04-01", "until": None,
-         "reduced_hours": False, "fte": 1.0},
-        {"name": "田中", "role": "supporter", "hours": 10.0, "from": None, "until": None, "reduced_hours": False,
-         "fte": 0.25},
-        {"name": "田中", "role": "manager", "hours": 40.0, "from": "2025-04-01", "until": None, "reduced_hours": False,
-         "fte": 1.0},
+        {"assignments": [1], "name": "佐藤", "role": "supporter", "hours": 40.0, "month_hours": 40.0,
+         "from": "2025-04-01", "until": None, "reduced_hours": False, "fulltime": True, "fte": 1.0},
+        {"assignments": [3], "name": "田中", "role": "supporter", "hours": 10.0, "month_hours": 10.0, "from": None,
+         "until": None, "reduced_hours": False, "fulltime": True, "fte": 0.25},
+        {"assignments": [2], "name": "田中", "role": "manager", "hours": 40.0, "month_hours": 40.0,
+         "from": "2025-04-01", "until": None, "reduced_hours": False, "fulltime": True, "fte": 1.0},
     ]
     assert data["staffing"] == {
         "users": 41.0, "users_basis": "previous-fy-average", "active_in_month": 41, "supporter_fte": 1.2,
@@ -105,9 +105,9 @@ def test_staff_csv(cli):
     forty_one_clients(cli)
     r = ok(cli("staff", "--month", "2026-04", "--format", "csv", AS_OF))
     assert r.stdout.split("\r\n") == [
-        "name,role,hours,from,until,reduced_hours,fte",
-        "佐藤,supporter,40,2025-04-01,,false,1",
-        "田中,manager,40,2025-04-01,,false,1",
+        "assignments,name,role,hours,from,until,reduced_hours,month_hours,fte",
+        "1,佐藤,supporter,40,2025-04-01,,false,40,1",
+        "2,田中,manager,40,2025-04-01,,false,40,1",
         "",
     ]
 

@@ -42,7 +42,7 @@ def test_log_visit_full(office):
     ok(office("log-visit", "0123456789", "--date", "2025-06-03", "--type", "face", "--type", "employer",
               "--staff", "佐藤", "--minutes", "60", "--place", "workplace", "--concern", "medication",
               "--concern", "attendance", "--note", "職場で本人・上司と面談", AS_OF),
-       "logged contact #1 for client #1 on 2025-06-03\n")
+       "logged contact #1 for client #1 山田 太郎 on 2025-06-03\n")
     assert contacts(office) == [{
         "id": 1, "client_id": 1, "date": "2025-06-03", "types": ["face", "employer"], "staff": "佐藤", "minutes": 60,
         "place": "workplace", "concerns": ["attendance", "medication"], "center_reason": None,
@@ -52,7 +52,7 @@ def test_log_visit_full(office):
 
 
 def test_log_visit_defaults_to_as_of(office):
-    ok(office("log-visit", "山田 太郎", "--type", "remote", AS_OF), "logged contact #1 for client #1 on 2025-06-20\n")
+    ok(office("log-visit", "山田 太郎", "--type", "remote", AS_OF), "logged contact #1 for client #1 山田 太郎 on 2025-06-20\n")
     assert contacts(office) == [{
         "id": 1, "client_id": 1, "date": "2025-06-20", "types": ["remote"], "staff": None, "minutes": None,
         "place": None, "concerns": [], "center_reason": None, "note": None,
@@ -61,7 +61,7 @@ def test_log_visit_defaults_to_as_of(office):
 
 def test_log_visit_center_with_reason_and_japanese_date(office):
     ok(office("log-visit", "1", "--date", "令和7年6月10日", "--type", "center", "--center-reason", "team-support", AS_OF),
-       "logged contact #1 for client #1 on 2025-06-10\n")
+       "logged contact #1 for client #1 山田 太郎 on 2025-06-10\n")
     assert contacts(office)[0]["types"] == ["center"]
     assert contacts(office)[0]["center_reason"] == "team-support"
 
@@ -76,7 +76,7 @@ def test_contact_on_the_support_start_day_and_on_the_end_day(office):
     ok(office("end-client", "2", "--date", "2025-06-19", "--reason", "user-request", AS_OF))
     ok(office("log-visit", "2", "--date", "2025-06-19", "--type", "face", AS_OF))
     ok(office("log-visit", "1", "--date", "2027-09-30", "--type", "face", "--as-of", "2027-09-30"),
-       "logged contact #3 for client #1 on 2027-09-30\n")
+       "logged contact #3 for client #1 山田 太郎 on 2027-09-30\n")
 
 
 def test_visits_filters(office):

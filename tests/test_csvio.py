@@ -127,7 +127,7 @@ def test_contact_rows():
                              "1,2025-05-10,face,,-5,garden,,,\n")
     assert parsed == [csvio.ContactRow(2, "0123456789", date(2025, 5, 9), ("face", "employer"), "佐藤", 60,
                                        "workplace", ("attendance",), None, "面談")]
-    assert messages(problems) == [(3, "types", "input.required"), (4, "minutes", "input.bad_minutes"),
+    assert messages(problems) == [(3, "types", "input.required"), (4, "minutes", "input.bad_minutes_format"),
                                   (4, "place", "input.bad_choice")]
 
 

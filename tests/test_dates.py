@@ -229,10 +229,12 @@ def test_support_end(start, end):
     [
         (date(2027, 3, 31), date(2026, 12, 31)),
         (date(2027, 9, 30), date(2027, 6, 30)),
-        (date(2027, 2, 28), date(2026, 11, 28)),
-        (date(2027, 5, 31), date(2027, 2, 28)),  # clamped to February's last day
+        (date(2027, 2, 28), date(2026, 11, 30)),  # SPEC §4 rule 2: three whole months must remain
+        (date(2025, 6, 30), date(2025, 3, 31)),  # SPEC §4 rule 2
+        (date(2027, 1, 3), date(2026, 10, 3)),  # SPEC §4 rule 2
+        (date(2027, 5, 31), date(2027, 2, 28)),
         (date(2028, 5, 31), date(2028, 2, 29)),  # leap year
-        (date(2027, 5, 30), date(2027, 2, 28)),
+        (date(2027, 5, 30), date(2027, 2, 27)),  # from 02-28 the three months would end on 05-31
         (date(2027, 12, 31), date(2027, 9, 30)),  # clamped to September's last day
         (date(2027, 1, 15), date(2026, 10, 15)),  # crosses a year
     ],
@@ -242,7 +244,7 @@ def test_share_deadline(end, deadline):
 
 
 def test_share_deadline_of_a_leap_day_start():
-    assert share_deadline(support_end(date(2024, 2, 29))) == date(2026, 11, 28)
+    assert share_deadline(support_end(date(2024, 2, 29))) == date(2026, 11, 30)
     assert share_deadline(support_end(date(2024, 4, 1))) == date(2026, 12, 31)
 
 

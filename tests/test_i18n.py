@@ -149,7 +149,7 @@ def test_wareki_dates_in_tables():
 def _command_names() -> list[str]:
     out = run_cli("--help").stdout
     names = []
-    listing = out.split("Commands:", 1)[1]
+    listing = out.split("Commands:", 1)[1].split("\n\n", 1)[0]
     for line in listing.splitlines():
         m = re.match(r"^  ([a-z][a-z-]*)\s", line)
         if m:

@@ -106,8 +106,8 @@ def test_every_problem_of_a_client_file_in_japanese(cli, tmp_path):
     r = cli("import", "clients", path, AS_OF, env={"TEIKAN_LANG": "ja"})
     assert r.exit_code == 2
     assert r.stderr == (
-        "line 2: support_start: 利用開始日 2024-09-30 は就労6か月経過前です。2024-10-01 以降にしてください\n"
-        "line 4: certificate: 0123456789 は 3 行目と重複しています\n"
+        "2行目: support_start: 利用開始日 2024-09-30 は就労6か月経過前です。2024-10-01 以降にしてください\n"
+        "4行目: certificate: 0123456789 は 3 行目と重複しています\n"
         "エラー: 2 行に誤りがあります。何も取り込んでいません\n"
     )
 
@@ -187,7 +187,7 @@ def test_export_to_a_file_is_private_and_excel_gets_a_bom(cli, tmp_path):
     out = tmp_path / "clients.csv"
     out.write_text("old")
     os.chmod(out, 0o644)
-    r = cli("export", "clients", "--excel", "--output", str(out))
+    r = cli("export", "clients", "--excel", "--output", str(out), "--force")
     assert (r.exit_code, r.stdout, r.stderr) == (0, f"wrote 5 clients rows to {out}\n", "")
     assert stat.S_IMODE(out.stat().st_mode) == 0o600
     data = out.read_bytes()

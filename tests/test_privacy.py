@@ -220,16 +220,18 @@ def test_audit_rows_name_records_without_personal_data_and_keep_old_and_new_valu
 def test_show_client_history_shows_who_and_when(cli, db_path):
     _office(cli)
     assert cli("edit-client", "1", "--note", "書き換えたメモ", AS_OF).exit_code == 0
+    data = json.loads(cli("show-client", "1", "--history", "--format", "json", AS_OF).stdout)
+    assert [(h["who"], h["action"]) for h in data["history"]][1:] == [("佐藤", "log-visit"), (OPERATOR, "edit-client")]
+    assert data["history"][0]["who"] in (OPERATOR, "佐藤")  # `--staff` given: the 担当 may count
+    assert all(datetime.fromisoformat(h["at"]).tzinfo is not None for h in data["history"])
+    # The table: Japan's local time, the action and record in words, the change as old → new.
     r = cli("show-client", "1", "--history", AS_OF)
     assert r.exit_code == 0, r
     history = r.stdout[r.stdout.index("History"):].splitlines()
     assert history[1].split()[:3] == ["At", "Who", "Action"]
-    rows = [line.split()[1:3] for line in history[2:]]
-    assert rows[0] in ([OPERATOR, "add-client"], ["佐藤", "add-client"])  # `--staff` given: the 担当 may count
-    assert rows[1:] == [["佐藤", "log-visit"], [OPERATOR, "edit-client"]]
-    assert "note" in history[-1]
-    data = json.loads(cli("show-client", "1", "--history", "--format", "json", AS_OF).stdout)
-    assert [(h["who"], h["action"]) for h in data["history"]][1:] == [("佐藤", "log-visit"), (OPERATOR, "edit-client")]
-    assert all(datetime.fromisoformat(h["at"]).tzinfo is not None for h in data["history"])
+    last = history[-1]
+    local = datetime.fromisoformat(data["history"][-1]["at"]).astimezone(timezone(timedelta(hours=9)))
+    assert last.startswith(local.strftime("%Y-%m-%d %H:%M"))
+    assert "changed" in last and "client #1" in last and "Note: 通院の話をした → 書き換えたメモ" in last
     # without --history nothing of it is shown
     assert "history" not in json.loads(cli("show-client", "1", "--format", "json", AS_OF).stdout)

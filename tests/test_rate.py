@@ -19,8 +19,6 @@ from teikan_cli.rate import (
     effective_employment_end,
     fee_estimate,
     fee_table,
-    handover_reduction_findings,
-    handover_reduction_risk,
     is_retained,
     job_change_continuous,
     lower_bound,
@@ -330,19 +328,6 @@ def test_rate_for_month_uses_the_month_s_fiscal_year():
     assert rate_for_month(clients, Month(2024, 3)) is None  # fiscal year 2023: no table
     result = rate_for_month(clients, Month(2025, 4))
     assert (result.numerator, result.denominator) == (18, 19)
-
-
-def test_handover_reduction_risk():
-    late = Finding("handover-late", "error", 3, "2025-06", {})
-    due = Finding("handover-due", "warning", 4, "2025-06", {})
-    assert handover_reduction_risk([due, late]) is True
-    assert handover_reduction_risk([due]) is False
-    assert handover_reduction_risk([]) is False
-    assert handover_reduction_risk([{"rule": "handover-late"}]) is True
-    [warning] = handover_reduction_findings([late], Month(2025, 6))
-    assert (warning.rule, warning.severity, warning.client_id, warning.month) == (
-        "handover-reduction-risk", "warning", None, "2025-06")
-    assert handover_reduction_findings([due], Month(2025, 6)) == []
 
 
 # ---------------------------------------------------------------- --fiscal-year input

@@ -67,12 +67,13 @@ def test_registry_has_the_codes_and_severities_of_spec_section_6():
         "employer-visit-pending", "employer-visit-missing", "supporter-ratio", "manager-ratio", "dual-role",
         "center-cooperation-unplanned", "handover-due", "handover-consent-missing", "handover-late",
         "period-exceeded", "grant-expiring", "grant-expired", "plan-missing", "plan-review-overdue",
+        "employment-ended", "handover-reduction-risk",
     )
     errors = {c for c, s in RULE_SEVERITY.items() if s == "error"}
     assert errors == {"face-to-face-missing", "support-report-missing", "supporter-ratio", "manager-ratio",
                       "handover-late", "period-exceeded", "grant-expired"}
     assert len({r.name for r in RULES}) == len(RULES)
-    assert {r.scope for r in RULES} == {"month", "dated"}
+    assert {r.scope for r in RULES} == {"month", "dated", "report"}
 
 
 # ---------------------------------------------------------------- month phase and --remind-days
@@ -269,7 +270,21 @@ def test_share_deadline_of_the_fixture():
     (date(2025, 1, 10), Handover(1, center="○○センター"), 90, expect(("handover-consent-missing", 1, "2025-01"))),
     (DEADLINE, Handover(1, center="○○センター"), 90, [("handover-consent-missing", 1, "2025-06"),
                                                       ("handover-due", 1, "2025-06")]),
-    (DEADLINE, Handover(1, shared_date=date(2025, 6, 1)), 90, [("handover-consent-missing", 1, "2025-06")]),
+    # SPEC §4 rule 7: a share counts only with the consent on or before it
+    (DEADLINE, Handover(1, shared_date=date(2025, 6, 1)), 90, [("handover-consent-missing", 1, "2025-06"),
+                                                             ("handover-due", 1, "2025-06")]),
+    (DEADLINE, Handover(1, consent_date=date(2025, 6, 10), shared_date=date(2025, 6, 1)), 90,
+     [("handover-due", 1, "2025-06")]),
+    (DEADLINE + timedelta(days=1), Handover(1, shared_date=date(2025, 6, 1)), 90,
+     [("handover-consent-missing", 1, "2025-07"), ("handover-late", 1, "2025-07")]),
+    # shared late: the error stays through the month of the share, then the report's reduction risk carries it
+    (date(2025, 7, 10), Handover(1, consent_date=date(2025, 6, 20), shared_date=date(2025, 7, 5)), 90,
+     [("handover-late", 1, "2025-07")]),
+    (date(2025, 7, 31), Handover(1, consent_date=date(2025, 6, 20), shared_date=date(2025, 7, 5)), 90,
+     [("handover-late", 1, "2025-07")]),
+    (date(2025, 8, 1), Handover(1, consent_date=date(2025, 6, 20), shared_date=date(2025, 7, 5)), 90, []),
+    # shared on the deadline itself is on time
+    (DEADLINE + timedelta(days=1), Handover(1, consent_date=DEADLINE, shared_date=DEADLINE), 90, []),
 ])
 def test_handover(as_of, handover, within, expected):
     assert handover_case(as_of, handover, within) == expected
@@ -410,6 +425,61 @@ def test_dated_findings_carry_the_month_of_as_of():
     data = caseload([client(grant=date(2025, 7, 20))])
     findings = run_rules(data, [Month(2025, 3)], date(2025, 7, 1))
     assert ("grant-expiring", 1, "2025-07") in codes(findings)
+
+
+# ---------------------------------------------------------------- employment (SPEC §4 rule 10)
+
+
+def employment_case(as_of, **job):
+    from dataclasses import replace
+
+    from teikan_cli.rules import employment_findings
+
+    data = caseload([replace(client(start=date(2024, 10, 1)), **job)])
+    return codes(employment_findings(Context(data, as_of)))
+
+
+@pytest.mark.parametrize("as_of, job, expected", [
+    (date(2025, 6, 30), {"employment_end": date(2025, 6, 30)}, []),  # the last day at work has not passed yet
+    (date(2025, 7, 1), {"employment_end": date(2025, 6, 30)}, expect(("employment-ended", 1, "2025-07"))),
+    (date(2025, 7, 1), {}, []),
+    # one job change, re-employed within a month counted as 民法 does: continuous
+    (date(2025, 7, 1), {"employment_end": date(2025, 4, 30), "job_change": date(2025, 4, 30),
+                        "reemployed": date(2025, 5, 31)}, []),
+    # a job change without re-employment ends employment on its last day
+    (date(2025, 7, 1), {"job_change": date(2025, 4, 30)}, [("employment-ended", 1, "2025-07")]),
+    # past support_end the service is over: period-exceeded speaks, not this rule
+    (date(2027, 10, 1), {"employment_end": date(2025, 6, 30)}, []),
+])
+def test_employment_ended(as_of, job, expected):
+    assert employment_case(as_of, **job) == expected
+
+
+# ---------------------------------------------------------------- handover reduction risk (report only)
+
+
+def reduction_case(month, as_of, handover=None):
+    from teikan_cli.rules import handover_reduction_findings
+
+    data = caseload([client(start=HSTART)], handovers={1: handover} if handover else {})
+    return codes(handover_reduction_findings(data, month, as_of))
+
+
+@pytest.mark.parametrize("month, as_of, handover, expected", [
+    # the deadline (06-30) has not passed by the month's end: nothing yet
+    (Month(2025, 6), date(2025, 7, 15), None, []),
+    (Month(2025, 7), date(2025, 7, 1), None, expect(("handover-reduction-risk", 1, "2025-07"))),
+    (Month(2025, 7), date(2025, 7, 15), Handover(1, consent_date=date(2025, 5, 1), shared_date=date(2025, 6, 1)), []),
+    (Month(2025, 7), date(2025, 7, 15), Handover(1, not_needed=True), []),
+    # shared late in August: July and August carry the risk, September no longer
+    (Month(2025, 7), date(2025, 9, 15), Handover(1, consent_date=date(2025, 7, 1), shared_date=date(2025, 8, 10)),
+     [("handover-reduction-risk", 1, "2025-07")]),
+    (Month(2025, 8), date(2025, 9, 15), Handover(1, consent_date=date(2025, 7, 1), shared_date=date(2025, 8, 10)),
+     [("handover-reduction-risk", 1, "2025-08")]),
+    (Month(2025, 9), date(2025, 9, 15), Handover(1, consent_date=date(2025, 7, 1), shared_date=date(2025, 8, 10)), []),
+])
+def test_handover_reduction_risk(month, as_of, handover, expected):
+    assert reduction_case(month, as_of, handover) == expected
 
 
 def test_every_rule_code_has_a_boundary_case():

@@ -14,6 +14,7 @@ from teikan_cli.models import Assignment, Office
 from teikan_cli.staffing import (
     ceil_tenth,
     compute_staffing,
+    counted_hours,
     floor_tenth,
     fulltime_hours,
     managers_required,
@@ -26,8 +27,9 @@ F = Fraction
 
 
 def staff(name: str, role: str, hours: float, reduced: bool = False, n: int = 1, start: date | None = None,
-          until: date | None = None) -> Assignment:
-    return Assignment(id=n, name=name, role=role, hours=hours, reduced_hours=reduced, from_date=start, until_date=until)
+          until: date | None = None, person: int = 0) -> Assignment:
+    return Assignment(id=n, name=name, role=role, hours=hours, reduced_hours=reduced, from_date=start, until_date=until,
+                      person_id=person)
 
 
 # ---------------------------------------------------------------- 利用者数
@@ -120,7 +122,7 @@ def test_fulltime_hours_at_least_32(office_hours, full):
     (30, True, F(32), F(1)),
 ])
 def test_person_fte(hours, reduced, full, fte):
-    assert person_fte(hours, reduced, full) == fte
+    assert person_fte(counted_hours(staff("佐藤", "supporter", hours, reduced), full), full) == fte
 
 
 @pytest.mark.parametrize("office_hours, people, fte", [
@@ -134,7 +136,15 @@ def test_person_fte(hours, reduced, full, fte):
     (40, [staff("佐藤", "supporter", 20), staff("鈴木", "supporter", 10, n=2)], F("0.7")),  # 0.75 total → 0.7
     (40, [staff("田中", "manager", 40)], F(0)),  # managers do not count as supporters
     (40, [staff("佐藤", "supporter", 40, start=date(2025, 7, 1))], F(0)),  # not overlapping June
-    (40, [staff("佐藤", "supporter", 40, until=date(2025, 6, 1))], F(1)),  # overlapping June by one day
+    # SPEC §4 rule 6: hours worked in the month, per person
+    (40, [staff("佐藤", "supporter", 40, until=date(2025, 6, 1))], F(0)),  # one day of thirty: 1.33 h → 0.0
+    (40, [staff("佐藤", "supporter", 40, start=date(2025, 6, 30))], F(0)),  # joins on the month's last day
+    (40, [staff("佐藤", "supporter", 40, until=date(2025, 6, 15))], F("0.5")),  # leaves on the 15th: 20 h
+    (40, [staff("佐藤", "supporter", 30, until=date(2025, 6, 15), person=1),
+          staff("佐藤", "supporter", 20, start=date(2025, 6, 16), n=2, person=1)], F("0.6")),  # 25 h → 0.625
+    (40, [staff("佐藤", "supporter", 40, person=1), staff("佐藤", "supporter", 40, n=2, person=1)], F(1)),  # ≤ 1.0
+    (40, [staff("佐藤", "supporter", 30, reduced=True, until=date(2025, 6, 15))], F("0.5")),  # F for 15 days
+    (40, [staff("佐藤", "supporter", 40, person=1), staff("佐藤", "supporter", 40, n=2, person=2)], F(2)),  # two 佐藤
 ])
 def test_supporter_fte(office_hours, people, fte):
     office = Office(fulltime_hours=office_hours, opened=date(2025, 6, 1))
@@ -203,6 +213,9 @@ def test_supporter_shortfall_in_hours_per_week(users_total, people, shortfall):
     (732, [staff("田中", "manager", 40)], 1, 1, 2, False),  # 61 users need two
     (732, [staff("田中", "manager", 40), staff("伊藤", "manager", 10, n=2)], 2, 1, 2, True),
     (120, [staff("田中", "manager", 20), staff("田中", "manager", 20, n=2)], 1, 1, 1, True),  # one person, twice
+    # SPEC §4 rule 6: the 常勤 サービス管理責任者 is judged by the person's hours at the office in all roles
+    (120, [staff("田中", "manager", 20, person=7), staff("田中", "supporter", 20, n=2, person=7)], 1, 1, 1, True),
+    (120, [staff("田中", "manager", 40, until=date(2025, 4, 10))], 1, 0, 1, False),  # leaves on the 10th
 ])
 def test_manager_ratio(users_total, people, managers, fulltime, required, ok):
     result = verdict(users_total, people)

@@ -54,7 +54,7 @@ def test_output_file_is_private_and_not_overwritten_without_force(cli, demo_db, 
     out = tmp_path / "支援レポート.md"
     r = cli("support-report", "3", "--month", "2026-09", "--as-of", AS_OF, "--output", str(out))
     assert (r.exit_code, r.stderr) == (0, "")
-    assert r.stdout == f"wrote the draft 支援レポート to {out}\n"
+    assert r.stdout == f"wrote {out}\n"
     assert stat.S_IMODE(out.stat().st_mode) == 0o600
     printed = cli("support-report", "3", "--month", "2026-09", "--as-of", AS_OF).stdout
     assert out.read_text(encoding="utf-8") == printed
@@ -74,7 +74,7 @@ def test_output_file_is_private_and_not_overwritten_without_force(cli, demo_db, 
 @pytest.mark.parametrize("args, message", [
     (["6", "--month", "2026-10"], "Error: client #6 is not active in 2026-10\n"),
     (["3", "--month", "2026-11"], "Error: 2026-11 has not begun on the reference date 2026-10-15\n"),
-    (["3", "--month", "2026-09", "--format", "pdf"], "Error: --format: unknown value 'pdf' (choose from md, text)\n"),
+    (["3", "--month", "2026-09", "--format", "pdf"], "Error: --format: unknown value 'pdf' (choose from md, text, html)\n"),
     (["存在 しない", "--month", "2026-09"],
      "Error: no client '存在 しない' (give an id, a certificate number or the exact name)\n"),
     (["3", "--month", "2026-13"],

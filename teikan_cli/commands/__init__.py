@@ -1,11 +1,7 @@
-"""Command modules, one per noun. Each defines `register(app)`; keep their top-level imports light.
-
-`catalog.py` says which module registers which command, so a run builds only the module it needs.
-"""
+"""Command modules, one per noun; each command is a top-level function, listed in `catalog.py` (which module,
+which function) and described in the help catalogue (`helptext.py`). Keep their top-level imports light."""
 
 from __future__ import annotations
-
-import importlib
 
 
 class _State:
@@ -15,12 +11,3 @@ class _State:
 
 
 state = _State()
-
-# Order of registration = order in `teikan --help`.
-MODULE_NAMES = ("clients", "visits", "staff", "plans", "support_report", "reports", "daily", "rate", "transfer",
-                "safety", "demo")
-
-
-def load_modules(names: tuple[str, ...] | None = None) -> list:
-    """The command modules to register (all of them by default), imported on demand."""
-    return [importlib.import_module(f"{__name__}.{name}") for name in (names or MODULE_NAMES)]

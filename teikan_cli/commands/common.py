@@ -8,30 +8,11 @@ from typing import TYPE_CHECKING, Optional, Sequence
 import typer
 
 from . import state
+from .params import argument, as_of_opt, excel_opt, format_opt, option, wareki_opt
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..dates import Month
     from ..store import Store
-
-AS_OF_HELP = "Reference date for this run (default: today in Asia/Tokyo). Any DATE form."
-FORMAT_HELP = "Output format: table, json or csv."
-
-
-def as_of_option():
-    return typer.Option(None, "--as-of", help=AS_OF_HELP, metavar="DATE")
-
-
-def format_option(default: str = "table", help_text: str = FORMAT_HELP):
-    return typer.Option(default, "--format", help=help_text, metavar="FORMAT")
-
-
-def excel_option():
-    return typer.Option(False, "--excel", help="CSV as UTF-8 with BOM, for Excel (implies --format csv).")
-
-
-def wareki_option():
-    return typer.Option(False, "--wareki", help="Also show dates in 和暦 (令和…).")
-
 
 def resolve_as_of(text: str | None) -> date:
     from ..dates import parse_date, today_jst
@@ -136,7 +117,21 @@ def emit(fmt: str, columns: Sequence[str], rows: Sequence[dict], json_data, *, e
         render.print_table(columns, rows, title=title, wareki_dates=wareki_dates)
 
 
+def month_or_current(text: str | None, day: date) -> "Month":
+    """MONTH as given, else the month of `day`."""
+    from ..dates import Month
+
+    return parse_month_opt(text, day) or Month.of(day)
+
+
 __all__ = [
-    "Optional", "as_of_option", "format_option", "excel_option", "wareki_option", "resolve_as_of", "parse_date_opt",
-    "parse_month_opt", "check_format", "open_read", "open_write", "close_stores", "echo", "emit", "days_option_value",
+    "Optional", "argument", "option", "as_of_opt", "format_opt", "excel_opt", "wareki_opt", "resolve_as_of", "parse_date_opt",
+    "parse_month_opt", "month_or_current", "check_format", "open_read", "open_write", "close_stores", "echo", "emit",
+    "days_option_value", "t",
 ]
+
+
+def t(key: str, **params) -> str:
+    from ..i18n import t as translate
+
+    return translate(key, **params)

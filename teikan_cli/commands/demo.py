@@ -6,34 +6,26 @@ from typing import Optional
 
 import typer
 
-from .common import echo
+from .common import echo, option
 
 DEFAULT_PATH = "teikan-demo.db"
 
 
-def register(app: typer.Typer) -> None:
-    @app.command("demo")
-    def demo(
-        ctx: typer.Context,
-        path: str = typer.Option(DEFAULT_PATH, "--path", help="Database file to (re)build; only a demo database is replaced.",
-                                 metavar="FILE"),
-        as_of: Optional[str] = typer.Option(None, "--as-of", metavar="DATE",
-                                            help="Show the office as it stood on DATE (default: the demo's own reference date)."),
-    ) -> None:
-        """Build a fictional office into teikan-demo.db and print report and check for its busiest month.
+def demo(
+    ctx: typer.Context,
+    path: str = option("--path", DEFAULT_PATH, "FILE"),
+    as_of: Optional[str] = option("--as-of", None, "DATE"),
+) -> None:
+    from pathlib import Path
 
-        Example: teikan demo
-        """
-        from pathlib import Path
+    from ..dates import parse_date, today_jst
+    from ..demo_data import demo_office, read_demo_json, reference_date
 
-        from ..dates import parse_date, today_jst
-        from ..demo_data import demo_office, read_demo_json, reference_date
-
-        data = read_demo_json()
-        day = parse_date(as_of, today_jst()) if as_of is not None else reference_date(data)
-        office = demo_office(data, day)
-        build_demo_database(Path(path).expanduser(), office)
-        show_demo(ctx, office, path, dated_demo=as_of is not None)
+    data = read_demo_json()
+    day = parse_date(as_of, today_jst()) if as_of is not None else reference_date(data)
+    office = demo_office(data, day)
+    build_demo_database(Path(path).expanduser(), office)
+    show_demo(ctx, office, path, dated_demo=as_of is not None)
 
 
 def show_demo(ctx, office, path: str, dated_demo: bool) -> None:

@@ -1,133 +1,79 @@
-"""plan, handover, share-report."""
+"""plan, monitor, handover: the 個別支援計画 and the 引継ぎ."""
 
 from __future__ import annotations
 
 from typing import List, Optional
 
-import typer
-
-from .common import as_of_option, echo, open_write, parse_date_opt, parse_month_opt, resolve_as_of
+from .common import argument, as_of_opt, echo, open_write, option, parse_date_opt, resolve_as_of, t
 
 
-def register(app: typer.Typer) -> None:
-    @app.command("plan")
-    def plan(
-        client: str = typer.Argument(..., help="Id, certificate number or exact name.", metavar="CLIENT"),
-        date_text: str = typer.Option(..., "--date", help="Date the plan was made or reviewed.", metavar="DATE"),
-        cooperation: List[str] = typer.Option([], "--center-cooperation",
-                                               help="支援センター cooperation the plan provides for: advice, team-support, group-program.", metavar="R"),
-        as_of: Optional[str] = as_of_option(),
-    ) -> None:
-        """Record an individual support plan (個別支援計画) made or reviewed on a date.
+def plan(
+    client: str = argument("CLIENT"),
+    date_text: str = option("--date", ..., "DATE"),
+    consent_date: Optional[str] = option("--consent-date", None, "DATE"),
+    delivered_date: Optional[str] = option("--delivered-date", None, "DATE"),
+    delivered_to: List[str] = option("--delivered-to", [], "WHOM", values="delivered_to"),
+    long_goal: Optional[str] = option("--long-goal", None, "TEXT"),
+    short_goal: Optional[str] = option("--short-goal", None, "TEXT"),
+    item: List[str] = option("--item", [], "TEXT"),
+    next_review: Optional[str] = option("--next-review", None, "DATE"),
+    cooperation: List[str] = option("--center-cooperation", [], "R", values="center_reason"),
+    as_of: Optional[str] = as_of_opt(),
+) -> None:
+    from ..validation import given, plan_version
 
-        Example: teikan plan 12 --date 2026-04-01 --center-cooperation advice
-        """
-        from ..errors import InputError
-        from ..models import CENTER_REASONS, Plan
-        from ..validation import choices
-
-        day = resolve_as_of(as_of)
-        when = parse_date_opt(date_text, day)
-        reasons = choices(cooperation, CENTER_REASONS, "--center-cooperation")
-        if when > day:
-            raise InputError("date.future", value=when.isoformat(), as_of=day.isoformat())
-        store = open_write(existing=True)
-        with store.write():
-            found = store.find_client(client)
-            end = found.ended_on or found.support_end
-            if not found.support_start <= when <= end:
-                raise InputError("contact.outside_service", date=when.isoformat(),
-                                 start=found.support_start.isoformat(), end=end.isoformat())
-            before = store.find_plan(found.id, when)
-            plan = (before._replace(center_cooperation=reasons) if before is not None
-                    else Plan(id=0, client_id=found.id, date=when, center_cooperation=reasons))
-            plan_id = store.save_plan(plan, before)
-        echo(_t("plan.saved", id=plan_id, client_id=found.id, name=found.name, date=when.isoformat()))
-
-    @app.command("handover")
-    def handover(
-        client: str = typer.Argument(..., help="Id, certificate number or exact name.", metavar="CLIENT"),
-        center: Optional[str] = typer.Option(None, "--center", help="Receiving 障害者就業・生活支援センター.", metavar="TEXT"),
-        consent_date: Optional[str] = typer.Option(None, "--consent-date", help="Date the client consented to sharing.",
-                                                   metavar="DATE"),
-        shared_date: Optional[str] = typer.Option(None, "--shared-date", help="Date the information was shared.",
-                                                  metavar="DATE"),
-        not_needed: Optional[bool] = typer.Option(None, "--not-needed/--needed",
-                                                  help="The office judged no support is needed after the period."),
-        note: Optional[str] = typer.Option(None, "--note", help="Free note.", metavar="TEXT"),
-        as_of: Optional[str] = as_of_option(),
-    ) -> None:
-        """Record or update the handover to the support center (引継ぎ).
-
-        Example: teikan handover 12 --center "○○障害者就業・生活支援センター" --consent-date 2026-09-10
-        """
-        from dataclasses import replace
-
-        from ..errors import InputError
-        from ..i18n import label
-        from ..models import Handover
-        from ..validation import clean_text
-
-        day = resolve_as_of(as_of)
-        changes: dict = {}
-        if center is not None:
-            changes["center"] = clean_text(center, "center", limit=200)
-        for key, text in (("consent_date", consent_date), ("shared_date", shared_date)):
-            if text is not None:
-                value = parse_date_opt(text, day) if text.strip() else None
-                if value is not None and value > day:
-                    raise InputError("date.future", value=value.isoformat(), as_of=day.isoformat())
-                changes[key] = value
-        if not_needed is not None:
-            changes["not_needed"] = not_needed
-        if note is not None:
-            changes["note"] = clean_text(note, "note")
-        store = open_write(existing=True)
-        with store.write():
-            found = store.find_client(client)
-            before = store.load_handovers(found.id).get(found.id)
-            updated = replace(before or Handover(client_id=found.id), **changes)
-            for value in (updated.consent_date, updated.shared_date):
-                if value is not None and value < found.support_start:
-                    raise InputError("handover.before_start", date=value.isoformat(),
-                                     start=found.support_start.isoformat())
-            if updated.consent_date and updated.shared_date and updated.shared_date < updated.consent_date:
-                raise InputError("handover.shared_before_consent")
-            store.save_handover(updated, before)
-        echo(_t("handover.saved", client_id=found.id, name=found.name, state=label(updated.state)))
-
-    @app.command("share-report")
-    def share_report(
-        client: str = typer.Argument(..., help="Id, certificate number or exact name.", metavar="CLIENT"),
-        month: str = typer.Option(..., "--month", help="The month the report covers.", metavar="MONTH"),
-        date_text: Optional[str] = typer.Option(None, "--date", help="Date it was shared (default --as-of).",
-                                                metavar="DATE"),
-        as_of: Optional[str] = as_of_option(),
-    ) -> None:
-        """Record that the month's 支援レポート was shared with the client and employer.
-
-        Example: teikan share-report 12 --month 2026-04 --date 2026-04-30
-        """
-        from ..errors import InputError
-        from ..models import SharedReport
-
-        day = resolve_as_of(as_of)
-        wanted = parse_month_opt(month, day)
-        when = parse_date_opt(date_text, day) or day
-        if when > day:
-            raise InputError("date.future", value=when.isoformat(), as_of=day.isoformat())
-        store = open_write(existing=True)
-        with store.write():
-            found = store.find_client(client)
-            if not found.active_in(wanted):
-                raise InputError("report.outside_service", client_id=found.id, month=str(wanted))
-            if when < wanted.first:
-                raise InputError("report.before_month", date=when.isoformat(), month=str(wanted))
-            store.save_shared_report(SharedReport(found.id, str(wanted), when))
-        echo(_t("report.shared", client_id=found.id, name=found.name, month=str(wanted), date=when.isoformat()))
+    day = resolve_as_of(as_of)
+    when = parse_date_opt(date_text, day)
+    values = given(consent_date=consent_date, delivered_date=delivered_date, delivered_to=delivered_to,
+                   long_goal=long_goal, short_goal=short_goal, items=item, next_review=next_review,
+                   center_cooperation=cooperation)
+    store = open_write(existing=True)
+    with store.write():
+        found = store.find_client(client)
+        before = store.find_plan(found.id, when)
+        plan_id = store.save_plan(plan_version(found, before, when, values, day), before)
+    echo(t("plan.saved", id=plan_id, client_id=found.id, name=found.name, date=when.isoformat()))
 
 
-def _t(key: str, **params) -> str:
-    from ..i18n import t
+def monitor(
+    client: str = argument("CLIENT"),
+    date_text: str = option("--date", ..., "DATE"),
+    note: Optional[str] = option("--note", None, "TEXT"),
+    as_of: Optional[str] = as_of_opt(),
+) -> None:
+    from ..validation import monitoring_of
 
-    return t(key, **params)
+    day = resolve_as_of(as_of)
+    when = parse_date_opt(date_text, day)
+    store = open_write(existing=True)
+    with store.write():
+        found = store.find_client(client)
+        monitoring = monitoring_of(found, store.load_plans(found.id).get(found.id, ()), when, note, day)
+        monitoring_id = store.insert_monitoring(monitoring)
+    echo(t("monitor.saved", id=monitoring_id, client_id=found.id, name=found.name, date=when.isoformat(),
+           plan=monitoring.plan_id))
+
+
+def handover(
+    client: str = argument("CLIENT"),
+    center: Optional[str] = option("--center", None, "TEXT"),
+    consent_date: Optional[str] = option("--consent-date", None, "DATE"),
+    shared_date: Optional[str] = option("--shared-date", None, "DATE"),
+    not_needed: Optional[bool] = option("--not-needed", None, flag="--needed"),
+    note: Optional[str] = option("--note", None, "TEXT"),
+    as_of: Optional[str] = as_of_opt(),
+) -> None:
+    from ..i18n import label
+    from ..rules import handover_state
+    from ..validation import given, handover_version
+
+    day = resolve_as_of(as_of)
+    values = given(center=center, consent_date=consent_date, shared_date=shared_date, not_needed=not_needed,
+                   note=note)
+    store = open_write(existing=True)
+    with store.write():
+        found = store.find_client(client)
+        before = store.load_handovers(found.id).get(found.id)
+        updated = handover_version(found, before, values, day)
+        store.save_handover(updated, before)
+    echo(t("handover.saved", client_id=found.id, name=found.name, state=label(handover_state(updated, found))))

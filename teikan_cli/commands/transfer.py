@@ -6,94 +6,103 @@ import sys
 from contextlib import contextmanager
 from typing import Iterator, Optional
 
-import typer
-
 from . import state
-from .common import as_of_option, echo, open_read, open_write, resolve_as_of
-
-KIND_HELP = "clients, contacts or staff."
+from .common import argument, as_of_opt, echo, excel_opt, open_read, open_write, option, resolve_as_of
 
 
-def register(app: typer.Typer) -> None:
-    @app.command("import")
-    def import_(
-        kind: str = typer.Argument(..., help=KIND_HELP, metavar="KIND"),
-        file: str = typer.Argument(..., help="CSV file: UTF-8 (with or without BOM) or CP932; '-' reads stdin.",
-                                   metavar="FILE"),
-        dry_run: bool = typer.Option(False, "--dry-run", help="Check every row and count what would be added; write nothing."),
-        as_of: Optional[str] = as_of_option(),
-    ) -> None:
-        """Import clients, contacts or staff from CSV: every row or none; a second import adds nothing.
+def import_csv(
+    kind: str = argument("KIND"),
+    file: str = argument("FILE"),
+    dry_run: bool = option("--dry-run", False),
+    as_of: Optional[str] = as_of_opt(),
+) -> None:
+    from .. import csvio
+    from ..validation import choice
 
-        Example: teikan import clients examples/clients-utf8.csv --dry-run
-        """
-        from .. import csvio
-        from ..errors import DatabaseError
-        from ..store import resolve_path
-        from ..validation import choice
+    day = resolve_as_of(as_of)
+    what = choice(kind, csvio.KINDS, "KIND")
+    rows, problems = csvio.read_table(csvio.decode(_read_input(file)), what)
+    with _progress() as bar, _without_gc():
+        parsed, row_problems = csvio.parse_rows(what, rows, day, bar("check", len(rows)))
+        store, plan = _planned(what, parsed, problems + row_problems, day)
+        if dry_run:
+            echo(_t("import.dry_run", kind=_t(f"kind.{what}"), added=len(plan.add), unchanged=plan.unchanged))
+            return
+        plan = _write(store or open_write(), what, parsed, plan, day, bar)
+    echo(_t("import.done", kind=_t(f"kind.{what}"), added=len(plan.add), unchanged=plan.unchanged))
 
-        day = resolve_as_of(as_of)
-        what = choice(kind, csvio.KINDS, "KIND")
-        text = csvio.decode(_read_input(file))
-        rows, problems = csvio.read_table(text, what)
-        path = resolve_path(state.db_option)
-        with _progress() as bar, _without_gc():
-            parsed, row_problems = csvio.parse_rows(what, rows, day, bar("check", len(rows)))
-            problems += row_problems
-            if not path.exists() and what == "contacts":
-                raise DatabaseError("db.missing", path=str(path))  # no clients yet: nothing to refer to
-            store = open_read() if path.exists() else None
-            version = store.data_version() if store else None
+
+def export_csv(
+    kind: str = argument("KIND"),
+    output: Optional[str] = option("--output", None, "FILE"),
+    force: bool = option("--force", False),
+    excel: bool = excel_opt(),
+    pseudonymize: bool = option("--pseudonymize", False),
+    as_of: Optional[str] = as_of_opt(),
+) -> None:
+    from .. import csvio
+    from ..validation import choice
+
+    resolve_as_of(as_of)
+    what = choice(kind, csvio.KINDS, "KIND")
+    _refuse_existing(output, force)
+    store = open_read()
+    records, refs = _export_records(store, what, pseudonymize)
+    counted = _Counted(csvio.export_rows(what, records, refs))
+    _write_output(csvio.csv_chunks(counted), output, excel)
+    if output is not None:
+        echo(_t("export.done", count=counted.count - 1, kind=_t(f"kind.{what}"), path=output))
+
+
+def _planned(what, parsed, problems, day):
+    """The existing database (None when there is none yet) and what the file adds to it, or every bad row."""
+    from .. import csvio
+    from ..errors import DatabaseError
+    from ..store import resolve_path
+
+    path = resolve_path(state.db_option)
+    if not path.exists() and what == "contacts":
+        raise DatabaseError("db.missing", path=str(path))  # no clients yet: nothing to refer to
+    store = open_read() if path.exists() else None
+    plan = csvio.plan_import(what, parsed, _load_existing(store, what), day)
+    _stop_on(problems + plan.problems)
+    if store is not None:
+        store.checked_version = store.data_version()
+    return store, plan
+
+
+def _write(store, what, parsed, plan, day, bar):
+    """Insert the plan in one transaction; when someone wrote since it was checked, check again under the lock."""
+    from .. import csvio
+
+    with store.write():
+        if getattr(store, "checked_version", None) != store.data_version():
             plan = csvio.plan_import(what, parsed, _load_existing(store, what), day)
-            _stop_on(problems + plan.problems)
-            if dry_run:
-                echo(_t("import.dry_run", kind=_t(f"kind.{what}"), added=len(plan.add), unchanged=plan.unchanged))
-                return
-            if store is None:
-                store = open_write()
-            with store.write():
-                if version is None or store.data_version() != version:
-                    # Someone wrote since the rows were checked: check them again, now under the lock.
-                    plan = csvio.plan_import(what, parsed, _load_existing(store, what), day)
-                    _stop_on(plan.problems)
-                _insert(store, plan, bar("write", len(plan.add)))
-        echo(_t("import.done", kind=_t(f"kind.{what}"), added=len(plan.add), unchanged=plan.unchanged))
+            _stop_on(plan.problems)
+        _insert(store, plan, bar("write", len(plan.add)))
+    return plan
 
-    @app.command("export")
-    def export(
-        kind: str = typer.Argument(..., help=KIND_HELP, metavar="KIND"),
-        output: Optional[str] = typer.Option(None, "--output", help="Write to FILE (mode 0600) instead of stdout.",
-                                             metavar="FILE"),
-        excel: bool = typer.Option(False, "--excel", help="UTF-8 with BOM, for Excel."),
-        pseudonymize: bool = typer.Option(False, "--pseudonymize",
-                                          help="Replace names, kana, employers, staff, certificate numbers and notes "
-                                               "with stable pseudonyms."),
-        as_of: Optional[str] = as_of_option(),
-    ) -> None:
-        """Export clients, contacts or staff as CSV in the import format (export → import round-trips).
 
-        Example: teikan export contacts --excel --output contacts.csv
-        """
-        from .. import csvio
-        from ..validation import choice
+def _export_records(store, what: str, pseudonymize: bool):
+    """The records of one kind in id order (stable pseudonyms), and how contacts name their clients."""
+    from .. import csvio
 
-        resolve_as_of(as_of)
-        what = choice(kind, csvio.KINDS, "KIND")
-        store = open_read()
-        hide = csvio.Pseudonyms(store.pseudonym_secret()) if pseudonymize else None
-        refs = None
-        if what == "staff":
-            records = [hide.assignment(a) if hide else a for a in store.load_assignments()]
-        else:
-            clients = [hide.client(c) if hide else c for c in store.load_clients()]  # id order: stable pseudonyms
-            records = clients
-            if what == "contacts":
-                refs = csvio.client_refs(clients)
-                records = (hide.contact(c) if hide else c for c in store.iter_contacts())
-        counted = _Counted(csvio.export_rows(what, records, refs))
-        _write(csvio.csv_chunks(counted), output, excel)
-        if output is not None:
-            echo(_t("export.done", count=counted.count - 1, kind=_t(f"kind.{what}"), path=output))
+    hide = csvio.Pseudonyms(store.pseudonym_secret()) if pseudonymize else None
+    if what == "staff":
+        return [hide.assignment(a) if hide else a for a in store.load_assignments()], None
+    clients = [hide.client(c) if hide else c for c in store.load_clients()]
+    if what == "clients":
+        return clients, None
+    return (hide.contact(c) if hide else c for c in store.iter_contacts()), csvio.client_refs(clients)
+
+
+def _refuse_existing(output: str | None, force: bool) -> None:
+    from pathlib import Path
+
+    from ..errors import InputError
+
+    if output is not None and not force and Path(output).expanduser().exists():
+        raise InputError("output.exists", path=output)
 
 
 def _read_input(file: str) -> bytes:
@@ -194,7 +203,7 @@ class _Counted:
             yield row
 
 
-def _write(chunks, output: str | None, excel: bool) -> None:
+def _write_output(chunks, output: str | None, excel: bool) -> None:
     """stdout, or FILE written whole (a 0600 temporary file renamed over it); `excel` adds the BOM."""
     import os
     from pathlib import Path

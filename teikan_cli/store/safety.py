@@ -100,6 +100,19 @@ class SafetyQueries:
         self.redact_audit(ids)
         self.audit("purge", detail=detail)
 
+    def purge_clients(self, before):
+        """Remove the clients whose retention ended before `before` (one transaction), then empty the WAL so that
+        no page of them is left in it. Returns the `maintenance.PurgePlan` carried out."""
+        from ..maintenance import plan_purge, purge_audit_detail
+
+        with self.write():
+            plan = plan_purge(self.load_retention_rows(), before)
+            if plan.purge:
+                self.delete_clients(plan.ids, purge_audit_detail(plan))
+        if plan.purge:
+            self.truncate_wal()
+        return plan
+
     def truncate_wal(self) -> bool:
         """Copy the WAL into the file and empty it (old page images gone); False when readers prevent it."""
         self.conn.execute("PRAGMA busy_timeout = 1000")  # best effort: never keep the user waiting long

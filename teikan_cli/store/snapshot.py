@@ -11,8 +11,8 @@ from datetime import date
 from functools import lru_cache
 from typing import Iterable
 
-from ..dates import Month, month_range, support_end
-from ..models import CONCERNS, Caseload, MonthActivity, ServiceRecord
+from ..dates import Month, first_start_reaching, month_range, support_end
+from ..models import CONCERNS, Caseload, ClientFile, MonthActivity, ServiceRecord
 
 
 class SnapshotQueries:
@@ -21,11 +21,14 @@ class SnapshotQueries:
         months = sorted(set(months))
         if not months:
             return {}
-        values = ", ".join("(?, ?, ?)" for _ in months)
-        params = [p for m in months for p in (str(m), m.first.isoformat(), m.last.isoformat())]
+        values = ", ".join("(?, ?, ?, ?)" for _ in months)
+        # In service (SPEC §4 rule 2): started by the month's end, not ended before it, and the three years not
+        # over before it: `support_end` is not stored, so the earliest start whose period reaches the month.
+        params = [p for m in months
+                  for p in (str(m), m.first.isoformat(), m.last.isoformat(), first_start_reaching(m.first).isoformat())]
         rows = self.conn.execute(
-            f"WITH m(label, first, last) AS (VALUES {values}) "
-            "SELECT label, (SELECT COUNT(*) FROM clients WHERE support_start <= m.last "
+            f"WITH m(label, first, last, earliest) AS (VALUES {values}) "
+            "SELECT label, (SELECT COUNT(*) FROM clients WHERE support_start BETWEEN m.earliest AND m.last "
             "AND (ended_on IS NULL OR ended_on >= m.first)) FROM m",
             params,
         ).fetchall()
@@ -65,20 +68,26 @@ class SnapshotQueries:
             result.update(((cid, month), act) for cid, act in part.items())
         return result
 
-    def load_caseload(self, months: Iterable[Month], as_of: date, activity_months: Iterable[Month] = ()) -> Caseload:
+    def load_caseload(self, months: Iterable[Month], as_of: date, activity_months: Iterable[Month] = (),
+                      only: Iterable[int] | None = None) -> Caseload:
         """One snapshot for the rules, as it stood on `as_of`: a handful of set-based queries, none per client.
 
         Records dated after `as_of` (contacts, shared reports, handover consent and sharing, plans) are left out,
-        so that a run with an earlier `--as-of` replays what was known then.
+        so that a run with an earlier `--as-of` replays what was known then. With `only`, just those clients
+        (`show-client`: one client's findings).
         """
         months = tuple(sorted(set(months)))
         span = tuple(sorted(set(months) | set(activity_months)))
         since = min([as_of] + [m.first for m in months])
         last = min(span[-1].last, as_of) if span else None
         activity = self.load_activity(span[0].first, last) if span and last >= span[0].first else {}
+        clients = self.load_clients_since(since)
+        if only is not None:
+            wanted = set(only)
+            clients = [c for c in clients if c.id in wanted]
         return Caseload(
             office=self.load_office(),
-            clients=tuple(self.load_clients_since(since)),
+            clients=tuple(clients),
             assignments=tuple(self.load_assignments()),
             activity=activity,
             reports_shared=self.load_reports_shared(months, as_of),
@@ -86,6 +95,18 @@ class SnapshotQueries:
             handovers=self.load_handovers(as_of=as_of),
             months=months,
         )
+
+    def load_client_file(self, client_id: int, history: bool = False) -> ClientFile:
+        """Everything recorded about one client (`show-client`), in one snapshot."""
+        with self.read():
+            return ClientFile(
+                contacts=tuple(self.load_contacts(client_id=client_id)),
+                plans=self.load_plans(client_id).get(client_id, ()),
+                monitorings=tuple(self.load_monitorings(client_id)),
+                handover=self.load_handovers(client_id).get(client_id),
+                reports=self.load_shared_reports(client_id),
+                history=tuple(self.load_history(client_id)) if history else None,
+            )
 
     def load_service_records(self, first: date, last: date) -> list[ServiceRecord]:
         """Clients in service in at least one month between two dates, with only the fields the retention rate
