@@ -156,8 +156,10 @@ def main(argv: list[str] | None = None) -> None:
     try:
         code = _runner(argv)(args=argv, prog_name="teikan", standalone_mode=False)
     except RowErrors as exc:
+        from .render import safe_text
+
         for line, column, problem in exc.rows:
-            sys.stderr.write(f"line {line}: {column}: {_one_line(problem)}\n")
+            sys.stderr.write(f"{t('import.line', line=line)}: {safe_text(column, ' ')}: {safe_text(_one_line(problem), ' ')}\n")
         sys.stderr.write(f"{prefix}: {exc.message()}\n")
         code = EXIT_INPUT
     except TeikanError as exc:

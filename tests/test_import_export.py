@@ -89,7 +89,8 @@ def test_three_bad_rows_all_reported_and_the_database_byte_for_byte_unchanged(cl
     assert r.stderr == (
         "line 3: date: no such day: '2025-02-30'\n"
         "line 5: client: no client 'nobody' (give an id, a certificate number or the exact name)\n"
-        "line 6: types: unknown value 'visit' (choose from face, employer, remote, agency, center)\n"
+        "line 6: types: unknown value 'visit' (choose from face (対面支援), employer (企業訪問), remote (電話・メール等), "
+        "agency (関係機関との連絡調整), center (支援センターの支援))\n"
         "Error: 3 bad row(s); nothing was imported\n"
     )
     assert db_path.read_bytes() == before
@@ -106,8 +107,8 @@ def test_every_problem_of_a_client_file_in_japanese(cli, tmp_path):
     r = cli("import", "clients", path, AS_OF, env={"TEIKAN_LANG": "ja"})
     assert r.exit_code == 2
     assert r.stderr == (
-        "line 2: support_start: 利用開始日 2024-09-30 は就労6か月経過前です。2024-10-01 以降にしてください\n"
-        "line 4: certificate: 0123456789 は 3 行目と重複しています\n"
+        "2行目: 利用開始日: 利用開始日 2024-09-30 は就労6か月経過前です。2024-10-01 以降にしてください\n"
+        "4行目: 受給者証番号: 0123456789 は 3 行目と重複しています\n"
         "エラー: 2 行に誤りがあります。何も取り込んでいません\n"
     )
 
@@ -118,13 +119,13 @@ def test_header_errors_and_unknown_kind(cli, tmp_path, db_path):
     assert (r.exit_code, r.stdout) == (2, "")
     assert r.stderr == (
         "line 1: weekly: unknown column 'weekly' (columns of staff: name,role,hours,from,until,reduced_hours)\n"
-        "line 1: hours: required column 'hours' is missing\n"
+        "line 1: hours: required column 'hours' (週時間) is missing\n"
         "Error: 1 bad row(s); nothing was imported\n"
     )
     r = cli("import", "plans", path, AS_OF)
     assert r.exit_code == 2 and r.stderr.startswith("Error: KIND: unknown value 'plans'"), r
     r = cli("import", "staff", str(tmp_path / "missing.csv"), AS_OF)
-    assert (r.exit_code, r.stderr) == (2, f"Error: cannot read {tmp_path / 'missing.csv'}\n")
+    assert (r.exit_code, r.stderr) == (2, f"Error: no file {tmp_path / 'missing.csv'} (check the name and the folder)\n")
     r = cli("import", "staff", write(tmp_path, "u16.csv", "name,role,hours\n", "utf-16"), AS_OF)
     assert r.exit_code == 2 and r.stderr.startswith("Error: the file is neither UTF-8 nor CP932"), r
     assert not db_path.exists()
@@ -188,6 +189,9 @@ def test_export_to_a_file_is_private_and_excel_gets_a_bom(cli, tmp_path):
     out.write_text("old")
     os.chmod(out, 0o644)
     r = cli("export", "clients", "--excel", "--output", str(out))
+    assert (r.exit_code, r.stdout, r.stderr) == (2, "", f"Error: {out} exists; use --force to overwrite\n")
+    assert out.read_text() == "old"
+    r = cli("export", "clients", "--excel", "--output", str(out), "--force")
     assert (r.exit_code, r.stdout, r.stderr) == (0, f"wrote 5 clients rows to {out}\n", "")
     assert stat.S_IMODE(out.stat().st_mode) == 0o600
     data = out.read_bytes()

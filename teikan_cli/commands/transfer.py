@@ -34,8 +34,8 @@ def register(app: typer.Typer) -> None:
 
         day = resolve_as_of(as_of)
         what = choice(kind, csvio.KINDS, "KIND")
-        text = csvio.decode(_read_input(file))
-        rows, problems = csvio.read_table(text, what)
+        with _open_input(file) as stream:
+            rows, problems = csvio.read_table(stream, what)
         path = resolve_path(state.db_option)
         with _progress() as bar, _without_gc():
             parsed, row_problems = csvio.parse_rows(what, rows, day, bar("check", len(rows)))
@@ -45,7 +45,7 @@ def register(app: typer.Typer) -> None:
             store = open_read() if path.exists() else None
             version = store.data_version() if store else None
             plan = csvio.plan_import(what, parsed, _load_existing(store, what), day)
-            _stop_on(problems + plan.problems)
+            _stop_on(problems + plan.problems, what)
             if dry_run:
                 echo(_t("import.dry_run", kind=_t(f"kind.{what}"), added=len(plan.add), unchanged=plan.unchanged))
                 return
@@ -55,7 +55,7 @@ def register(app: typer.Typer) -> None:
                 if version is None or store.data_version() != version:
                     # Someone wrote since the rows were checked: check them again, now under the lock.
                     plan = csvio.plan_import(what, parsed, _load_existing(store, what), day)
-                    _stop_on(plan.problems)
+                    _stop_on(plan.problems, what)
                 _insert(store, plan, bar("write", len(plan.add)))
         echo(_t("import.done", kind=_t(f"kind.{what}"), added=len(plan.add), unchanged=plan.unchanged))
 
@@ -65,6 +65,7 @@ def register(app: typer.Typer) -> None:
         output: Optional[str] = typer.Option(None, "--output", help="Write to FILE (mode 0600) instead of stdout.",
                                              metavar="FILE"),
         excel: bool = typer.Option(False, "--excel", help="UTF-8 with BOM, for Excel."),
+        force: bool = typer.Option(False, "--force", help="Replace FILE if it exists."),
         pseudonymize: bool = typer.Option(False, "--pseudonymize",
                                           help="Replace names, kana, employers, staff, certificate numbers and notes "
                                                "with stable pseudonyms."),
@@ -79,6 +80,7 @@ def register(app: typer.Typer) -> None:
 
         resolve_as_of(as_of)
         what = choice(kind, csvio.KINDS, "KIND")
+        _refuse_existing(output, force)
         store = open_read()
         hide = csvio.Pseudonyms(store.pseudonym_secret()) if pseudonymize else None
         refs = None
@@ -90,22 +92,42 @@ def register(app: typer.Typer) -> None:
             if what == "contacts":
                 refs = csvio.client_refs(clients)
                 records = (hide.contact(c) if hide else c for c in store.iter_contacts())
-        counted = _Counted(csvio.export_rows(what, records, refs))
+        counted = _Counted(csvio.export_rows(what, records, refs, excel=excel))
         _write(csvio.csv_chunks(counted), output, excel)
         if output is not None:
             echo(_t("export.done", count=counted.count - 1, kind=_t(f"kind.{what}"), path=output))
 
 
-def _read_input(file: str) -> bytes:
+def _open_input(file: str):
+    """The file as a binary stream, read a chunk at a time; stdin is spooled (to a temporary file past 8 MB) so
+    that it can be read again, as a CP932 file is."""
+    import shutil
+    import tempfile
+
     from ..errors import InputError
 
     if file == "-":
-        return sys.stdin.buffer.read()
+        spool = tempfile.SpooledTemporaryFile(max_size=8 << 20)
+        shutil.copyfileobj(sys.stdin.buffer, spool)
+        spool.seek(0)
+        return spool
     try:
-        with open(file, "rb") as handle:
-            return handle.read()
+        return open(file, "rb")
+    except FileNotFoundError:
+        raise InputError("import.missing", path=file) from None
+    except IsADirectoryError:
+        raise InputError("import.folder", path=file) from None
     except OSError:
         raise InputError("import.unreadable", path=file) from None
+
+
+def _refuse_existing(output: str | None, force: bool) -> None:
+    from pathlib import Path
+
+    from ..errors import InputError
+
+    if output is not None and not force and Path(output).expanduser().exists():
+        raise InputError("output.exists", path=output)
 
 
 def _load_existing(store, kind: str):
@@ -131,13 +153,16 @@ def _insert(store, plan, progress) -> None:
         store.insert_contacts_bulk(plan.add, progress)
 
 
-def _stop_on(problems) -> None:
-    """Every bad row, in file order, then exit 2 (cli.main prints them): nothing has been written."""
+def _stop_on(problems, kind: str) -> None:
+    """Every bad row, in file order, then exit 2 (cli.main prints them): nothing has been written. Columns are
+    named as the person knows them (利用開始日 in Japanese)."""
+    from ..csvio import column_title
     from ..errors import RowErrors
 
     if problems:
         ordered = sorted(problems, key=lambda p: p.line)
-        raise RowErrors([(p.line, p.column, _without_column(p.error.message(), p.column)) for p in ordered])
+        raise RowErrors([(p.line, column_title(kind, p.column), _without_column(p.error.message(), p.column))
+                         for p in ordered])
 
 
 def _without_column(message: str, column: str) -> str:
