@@ -258,8 +258,21 @@ def parse_code(kind: str, text: str, field: str) -> str:
     if found is None:
         from .errors import InputError
 
-        raise InputError("input.bad_choice", field=field, value=text, allowed=allowed_text(kind))
+        raise InputError("input.bad_choice", field=field, value=text, allowed=_Allowed(kind))
     return found
+
+
+class _Allowed:
+    """`allowed_text(kind)` in the language of the moment the message is shown, not of when it was raised."""
+
+    def __init__(self, kind: str) -> None:
+        self.kind = kind
+
+    def __str__(self) -> str:
+        return allowed_text(self.kind)
+
+    def __format__(self, spec: str) -> str:
+        return format(str(self), spec)
 
 
 def parse_codes(kind: str, values: str | Iterable[str] | None, field: str) -> tuple[str, ...]:
