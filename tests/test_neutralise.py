@@ -82,6 +82,7 @@ def _hostile_database(db: Path) -> None:
         ("clients", "note"): f"メモ{HOSTILE}\n二行目", ("contacts", "note"): f"記録{HOSTILE}\n二行目",
         ("contacts", "staff"): f"佐藤{HOSTILE}", ("office", "name"): f"事業所{HOSTILE}",
         ("handovers", "center"): f"センター{HOSTILE}", ("handovers", "note"): f"引継ぎ{HOSTILE}",
+        ("staff_assignments", "name"): f"佐藤{HOSTILE}", ("people", "name"): f"佐藤{HOSTILE}",
     })
 
 
