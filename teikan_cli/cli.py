@@ -159,7 +159,8 @@ def main(argv: list[str] | None = None) -> None:
         from .render import safe_text
 
         for line, column, problem in exc.rows:
-            sys.stderr.write(f"{t('import.line', line=line)}: {safe_text(column, ' ')}: {safe_text(_one_line(problem), ' ')}\n")
+            where = t("import.line", line=line)
+            sys.stderr.write(f"{where}: {safe_text(column, ' ')}: {safe_text(_one_line(problem), ' ')}\n")
         sys.stderr.write(f"{prefix}: {exc.message()}\n")
         code = EXIT_INPUT
     except TeikanError as exc:

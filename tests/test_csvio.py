@@ -343,7 +343,7 @@ def test_export_rows_read_back_as_the_same_records(lang, excel):
          "group-program", "@note")]
 
 
-# ------------------------------------------------------------------ limits (SPEC §8): refused with the line, in bounded memory
+# ------------------------------------------------------------------ limits (SPEC §8): refused with the line number
 
 
 def _read_bytes(data: bytes, kind: str = "staff"):

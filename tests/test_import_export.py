@@ -125,7 +125,8 @@ def test_header_errors_and_unknown_kind(cli, tmp_path, db_path):
     r = cli("import", "plans", path, AS_OF)
     assert r.exit_code == 2 and r.stderr.startswith("Error: KIND: unknown value 'plans'"), r
     r = cli("import", "staff", str(tmp_path / "missing.csv"), AS_OF)
-    assert (r.exit_code, r.stderr) == (2, f"Error: no file {tmp_path / 'missing.csv'} (check the name and the folder)\n")
+    assert (r.exit_code, r.stderr) == (
+        2, f"Error: no file {tmp_path / 'missing.csv'} (check the name and the folder)\n")
     r = cli("import", "staff", write(tmp_path, "u16.csv", "name,role,hours\n", "utf-16"), AS_OF)
     assert r.exit_code == 2 and r.stderr.startswith("Error: the file is neither UTF-8 nor CP932"), r
     assert not db_path.exists()

@@ -90,7 +90,8 @@ HUMAN_COMMANDS = [
     ["clients"], ["clients", "--wareki"], ["visits"], ["visits", "--wareki"], ["show-client", "1"],
     ["show-client", "1", "--history"], ["report", "--month", "2025-06"], ["report", "--month", "2025-05"],
     ["check"], ["check", "--month", "2025-05"], ["support-report", "1", "--month", "2025-06"],
-    ["support-report", "1", "--month", "2025-05", "--format", "text"], ["due"], ["watch"], ["handovers", "--within", "3650"],
+    ["support-report", "1", "--month", "2025-05", "--format", "text"], ["due"], ["watch"],
+    ["handovers", "--within", "3650"],
     ["staff"],
 ]
 
@@ -267,7 +268,8 @@ REFUSED = [
       "2024-10-01"], "kana: control character U+0009 at character 2: remove it"),
     (["log-visit", "1", "--type", "face", "--note", "ok\u2066isolate"],
      "note: bidirectional control U+2066 at character 3 (it can disguise the text): remove it"),
-    (["log-visit", "1", "--type", "face", "--note", "bell\x07"], "note: control character U+0007 at character 5: remove it"),
+    (["log-visit", "1", "--type", "face", "--note", "bell\x07"],
+     "note: control character U+0007 at character 5: remove it"),
     (["log-visit", "1", "--type", "face", "--staff", "佐\u200d藤"],
      "staff: invisible zero-width character U+200D at character 2: remove it"),
     (["edit-client", "1", "--employer", "\u061c会社"],
