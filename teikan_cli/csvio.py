@@ -17,6 +17,12 @@ Natural keys (what makes a row "already there", so that importing a file twice a
   identical contacts (two phone calls on one day), so a row is added only while the file has more copies
   of it than the database.
 
+Files for people (SPEC §8): headers may be the Japanese column names of an office's sheet (`HEADERS_JA`) and
+cells the labels and aliases of `names.VOCABULARY`; `export --excel` writes them in Japanese, and prefixes with
+`'` every cell Excel would take for a formula, a prefix import removes again (`render.excel_cell`/`excel_value`).
+The file is read a chunk at a time, and refused with its line number past the limits of SPEC §8: a header over
+MAX_COLUMNS columns, a line over MAX_LINE bytes, a file that ends inside a quoted value.
+
 A row equal to the record with its key is skipped. A row whose key matches a record with other values is
 a conflict, reported like any bad row: an import never overwrites a record (change it with `edit-client`).
 
@@ -40,6 +46,8 @@ from typing import Callable, Iterable, Iterator, NamedTuple
 
 from .dates import parse_date
 from .errors import InputError, TeikanError
+from .names import COLUMN_KINDS, match_key, name_key
+from .render import excel_row, excel_value, plain_row, safe_text
 from .models import (
     CENTER_REASONS,
     CONCERNS,
@@ -97,60 +105,192 @@ class Problem(NamedTuple):
 
 # ------------------------------------------------------------------ decoding and the table
 
+# SPEC §8 limits, enforced while reading so that memory stays bounded whatever the file holds.
+MAX_COLUMNS = 100
+MAX_LINE = 64 * 1024  # bytes of one line (as UTF-8, line end excluded)
+MAX_FIELD = MAX_LINE  # characters of one value, even one spread over several lines inside quotes
+CHUNK = 1 << 20  # bytes read at a time
+
+# An .xlsx file is a zip archive; an .xls one an OLE2 compound file.
+_EXCEL_WORKBOOK = (b"PK\x03\x04", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1")
+_BOM = b"\xef\xbb\xbf"
+
 
 def decode(data: bytes) -> str:
-    """UTF-8 (with or without BOM) or CP932, the Shift_JIS that Japanese Excel writes, detected.
+    """The whole text of a file held in memory, decoded as `read_table` decodes a file (see `_chunks`)."""
+    try:
+        return "".join(_chunks(io.BytesIO(data), "utf-8"))
+    except _NotUtf8:
+        return "".join(_chunks(io.BytesIO(data), "cp932"))
 
-    UTF-8 is tried first: a CP932 file with Japanese text is practically never valid UTF-8, and a file of
-    ASCII only reads the same either way.
-    """
-    if data.startswith(b"\xef\xbb\xbf"):
+
+class _NotUtf8(Exception):
+    """The file is not UTF-8: read it again from the start as CP932."""
+
+
+def _chunks(binary, encoding: str) -> Iterator[str]:
+    """The text of a binary file, CHUNK bytes at a time: UTF-8 (with or without BOM) or CP932, the Shift_JIS that
+    Japanese Excel writes. UTF-8 is tried first (`_NotUtf8` asks for CP932): a CP932 file with Japanese text is
+    practically never valid UTF-8, and a file of ASCII only reads the same either way. A workbook, UTF-16, NUL
+    bytes or text that is neither are refused."""
+    import codecs
+
+    decoder = codecs.getincrementaldecoder(encoding)()
+    data = binary.read(CHUNK)
+    if data.startswith(_EXCEL_WORKBOOK):
+        raise InputError("import.excel_workbook")
+    bom = data.startswith(_BOM)
+    if bom:
+        data = data[len(_BOM):]
+    elif data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise InputError("import.bad_encoding")  # UTF-16 ("Unicode text")
+    while True:
+        final = not data
+        if b"\x00" in data:
+            raise InputError("import.bad_encoding")  # UTF-16 without a BOM, or not text at all
         try:
-            return data[3:].decode("utf-8")
+            text = decoder.decode(data, final)
         except UnicodeDecodeError:
+            if encoding == "utf-8" and not bom:
+                raise _NotUtf8() from None
             raise InputError("import.bad_encoding") from None
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")) or b"\x00" in data:
-        raise InputError("import.bad_encoding")  # UTF-16 ("Unicode text") or not text at all
-    for encoding in ("utf-8", "cp932"):
-        try:
-            text = data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
         if encoding == "cp932" and any(ch in text for ch in _NOT_EXCEL_CP932):
-            break
-        return text
-    raise InputError("import.bad_encoding")
+            raise InputError("import.bad_encoding")
+        if text:
+            yield text
+        if final:
+            return
+        data = binary.read(CHUNK)
 
 
 # Bytes Python's cp932 codec maps but Excel never writes (0x80, 0xA0, 0xFD–0xFF): a sign of another encoding.
 _NOT_EXCEL_CP932 = ("\x80", "\uf8f0", "\uf8f1", "\uf8f2", "\uf8f3")
 
+# Fed to the CSV reader after the last line. A file that ends inside a quoted value swallows it into that value;
+# any other file gives it back as a row of its own. (The csv module silently accepts an unclosed quote at the end.)
+_END = "\ufdd0"
 
-def _header_name(cell: str) -> str:
-    return unicodedata.normalize("NFKC", cell).strip().lower()
+
+class _Stop(Exception):
+    """Reading stops at a problem that leaves the rest of the file unreadable."""
+
+    def __init__(self, problem: Problem) -> None:
+        super().__init__(problem.error.key)
+        self.problem = problem
 
 
-def read_table(text: str, kind: str) -> tuple[list[tuple[int, list[str]]], list[Problem]]:
+class _Lines:
+    """The physical lines of the text (line ends kept, split as `io.StringIO(newline="")` splits them) for
+    `csv.reader`, none longer than MAX_LINE bytes, then `_END`. `ended` tells that `_END` has been handed out."""
+
+    def __init__(self, chunks: Iterable[str]) -> None:
+        self.chunks = chunks
+        self.ended = False
+
+    def __iter__(self) -> Iterator[str]:
+        count = 0  # lines handed out so far
+        carry = ""
+        for chunk in self.chunks:
+            lines = io.StringIO(carry + chunk if carry else chunk, newline="").readlines()
+            # The last piece may go on in the next chunk (a CR of a CR LF included).
+            carry = lines.pop() if lines and not lines[-1].endswith("\n") else ""
+            _check_lengths(lines, count)
+            if carry:
+                _check_lengths([carry], count + len(lines))
+            count += len(lines)
+            yield from lines
+        if carry:
+            yield carry
+        self.ended = True
+        yield _END + "\n"
+
+
+def _check_lengths(lines: list[str], before: int) -> None:
+    """`_Stop` at the first line over MAX_LINE bytes (a character takes at most 4, so shorter lines are not
+    measured)."""
+    if max(map(len, lines), default=0) <= MAX_LINE // 4:
+        return
+    for index, line in enumerate(lines):
+        if len(line) > MAX_LINE // 4 and len(line.rstrip("\r\n").encode("utf-8", "surrogatepass")) > MAX_LINE:
+            raise _Stop(Problem(before + index + 1, "-", InputError("import.line_too_long", limit=MAX_LINE)))
+
+
+HEADERS_JA: dict[str, tuple[str, ...]] = {  # the column names of an office's own sheet (SPEC §8), in HEADERS order
+    "clients": ("氏名", "フリガナ", "就職先", "受給者証番号", "支給決定期間", "担当", "障害種別", "利用前サービス", "就職日",
+                "就労移行支援終了日", "離職日", "利用開始日", "終了日", "終了理由", "メモ"),
+    "contacts": ("利用者", "日付", "支援内容", "職員", "分", "場所", "気になる兆候", "センター連携理由", "メモ"),
+    "staff": ("氏名", "役割", "週時間", "開始日", "終了日", "短時間勤務"),
+}
+
+
+def _header_index(kind: str) -> dict[str, str]:
+    """Each accepted column name (English or Japanese, after `names.match_key`) → the SPEC §8 column."""
+    return {match_key(name): column for names_ in (HEADERS[kind], HEADERS_JA[kind])
+            for name, column in zip(names_, HEADERS[kind])}
+
+
+def column_title(kind: str, column: str) -> str:
+    """A column as a person of the current language knows it: `support_start`, or 利用開始日 in Japanese."""
+    from .i18n import language
+
+    if language() == "ja" and column in HEADERS[kind]:
+        return HEADERS_JA[kind][HEADERS[kind].index(column)]
+    return column
+
+
+def _expected(kind: str) -> str:
+    """The columns of `kind`, for an error: English; in Japanese the Japanese names, then the English ones."""
+    from .i18n import language
+
+    english = ",".join(HEADERS[kind])
+    return f"{','.join(HEADERS_JA[kind])}（{english}）" if language() == "ja" else english
+
+
+def read_table(source, kind: str) -> tuple[list[tuple[int, list[str]]], list[Problem]]:
     """Rows of the file as (line, cells in the SPEC §8 column order); header problems stop the reading.
 
-    Columns may come in any order; unknown or repeated columns and missing required ones are errors;
-    missing optional columns read as empty. Rows whose cells are all blank are skipped. Cells keep their
-    surrounding spaces: the checks trim them (one string operation per distinct value, not per cell).
+    `source` is the file's text, or a binary file (seekable) read CHUNK bytes at a time. Columns may come in any
+    order, named in English or in Japanese (`HEADERS_JA`); unknown or repeated columns and missing required ones
+    are errors; missing optional columns read as empty. Rows whose cells are all blank are skipped. Cells keep
+    their surrounding spaces: the checks trim them (one string operation per distinct value, not per cell); a
+    cell that `--excel` prefixed with `'` loses that prefix (`render.excel_value`). Over the SPEC §8 limits
+    (MAX_COLUMNS, MAX_LINE, a quoted value cut by the end of the file) the reading stops with the line number.
     """
+    if isinstance(source, str):
+        return _read(_Lines((source,)), kind)
+    try:
+        return _read(_Lines(_chunks(source, "utf-8")), kind)
+    except _NotUtf8:
+        source.seek(0)
+        return _read(_Lines(_chunks(source, "cp932")), kind)
+
+
+def _read(lines: _Lines, kind: str) -> tuple[list[tuple[int, list[str]]], list[Problem]]:
     expected = HEADERS[kind]
-    reader = csv.reader(io.StringIO(text, newline=""))
     problems: list[Problem] = []
     header: list[str] | None = None
     rows: list[tuple[int, list[str]]] = []
     previous = 0
+    field_limit = csv.field_size_limit(MAX_FIELD)
+    reader = csv.reader(lines)
     try:
         for cells in reader:
             line, previous = previous + 1, reader.line_num
+            if lines.ended:  # the row holding _END: alone when the file ended cleanly
+                if cells != [_END]:
+                    problems.append(Problem(line, "-", InputError("import.cut_in_quotes")))
+                break
+            joined = "".join(cells)
             if header is None:
-                if not "".join(cells).strip():
+                if not joined.strip():
                     continue
-                header = [_header_name(c) for c in cells]
-                problems.extend(_header_problems(header, kind, line))
+                if len(cells) > MAX_COLUMNS:
+                    problems.append(Problem(line, "-", InputError("import.too_many_columns", count=len(cells),
+                                                                  limit=MAX_COLUMNS)))
+                    return [], problems
+                index = _header_index(kind)
+                header = [index.get(match_key(c), match_key(c)) for c in cells]
+                problems.extend(_header_problems(header, cells, kind, line))
                 if problems:
                     return [], problems
                 width = len(header)
@@ -159,8 +299,10 @@ def read_table(text: str, kind: str) -> tuple[list[tuple[int, list[str]]], list[
                 unnamed = [index for index, name in enumerate(header) if not name]
                 named = width - len(unnamed)
                 continue
-            if not "".join(cells).strip():
+            if not joined.strip():
                 continue
+            if "'" in joined:
+                cells = [excel_value(c) for c in cells]
             if (len(cells) > width and "".join(cells[width:]).strip()) or (
                     unnamed and "".join(cells[i] for i in unnamed if i < len(cells)).strip()):
                 problems.append(Problem(line, "-", InputError("import.too_many_values", count=len(cells),
@@ -170,29 +312,37 @@ def read_table(text: str, kind: str) -> tuple[list[tuple[int, list[str]]], list[
                 rows.append((line, cells))
             else:
                 rows.append((line, [cells[i] if i is not None and i < len(cells) else "" for i in positions]))
-    except csv.Error:
-        problems.append(Problem(previous + 1, "-", InputError("import.bad_csv")))
-    if header is None:
+    except _Stop as stop:
+        problems.append(stop.problem)
+    except csv.Error as exc:
+        error = InputError("import.field_too_long", limit=MAX_FIELD) if "field limit" in str(exc) else \
+            InputError("import.bad_csv")
+        problems.append(Problem(previous + 1, "-", error))
+    finally:
+        csv.field_size_limit(field_limit)
+    if header is None and not problems:
         problems.append(Problem(1, "-", InputError("import.empty", expected=",".join(expected))))
     return rows, problems
 
 
-def _header_problems(header: list[str], kind: str, line: int) -> list[Problem]:
+def _header_problems(header: list[str], given: list[str], kind: str, line: int) -> list[Problem]:
     expected = HEADERS[kind]
     problems = []
     seen: set[str] = set()
-    for name in header:
+    for name, cell in zip(header, given):
         if not name:
             continue
+        shown = safe_text(name_key(cell) or "")
         if name not in expected:
-            problems.append(Problem(line, name, InputError("import.unknown_column", column=name, kind=kind,
-                                                           expected=",".join(expected))))
+            problems.append(Problem(line, shown, InputError("import.unknown_column", column=shown, kind=kind,
+                                                            expected=_expected(kind))))
         elif name in seen:
-            problems.append(Problem(line, name, InputError("import.duplicate_column", column=name)))
+            problems.append(Problem(line, shown, InputError("import.duplicate_column", column=shown)))
         seen.add(name)
     for name in REQUIRED[kind]:
         if name not in seen:
-            problems.append(Problem(line, name, InputError("import.missing_column", column=name)))
+            problems.append(Problem(line, column_title(kind, name), InputError(
+                "import.missing_column", column=name, title=HEADERS_JA[kind][expected.index(name)])))
     return problems
 
 
@@ -671,10 +821,79 @@ def client_refs(clients: Iterable[Client]) -> dict[int, str]:
     return refs
 
 
-def export_rows(kind: str, records: Iterable, refs: dict[int, str] | None = None) -> Iterator[list[str]]:
-    """The header, then one row per record, as lists of cells in SPEC §8 order."""
+def export_rows(kind: str, records: Iterable, refs: dict[int, str] | None = None, *, excel: bool = False,
+                lang: str | None = None) -> Iterator[list[str]]:
+    """The header, then one row per record, as lists of cells in SPEC §8 order.
+
+    Plain: English column names and codes, the format of the import. `excel` (for people, SPEC §8): every cell
+    Excel would read as a formula gets the `'` prefix, and in Japanese (`lang`, default the current language) the
+    headers are `HEADERS_JA`, coded cells their Japanese labels (lists joined with `+`, which no label contains,
+    rather than `・`, which 遅刻・欠勤 and 電話・メール等 do) and booleans はい/いいえ. Import reads all of it back
+    as the same records."""
+    rows = _plain_rows(kind, records, refs)
+    # Only free text can start with `=`, `+`, `-`, `@`, TAB, CR or `'`: dates, numbers, codes and labels never do.
+    texts = [i for i, column in enumerate(HEADERS[kind]) if column in _TEXT_COLUMNS]
+    if not excel:
+        yield list(HEADERS[kind])
+        yield from _guarded(rows, texts, plain_row)
+        return
+    if lang is None:
+        from .i18n import language
+
+        lang = language()
+    if lang != "ja":
+        yield excel_row(list(HEADERS[kind]))
+        yield from _guarded(rows, texts, excel_row)
+        return
+    yield excel_row(list(HEADERS_JA[kind]))
+    yield from _guarded(_in_japanese(kind, rows), texts, excel_row)
+
+
+_TEXT_COLUMNS = frozenset({"name", "kana", "employer", "staff", "note", "client"})
+_BOOLEAN_COLUMNS = frozenset({"reduced_hours"})
+_FIRST = frozenset("=+-@\t\r'")
+
+
+def _guarded(rows: Iterable[list[str]], texts: list[int], guard: Callable) -> Iterator[list[str]]:
+    """Rows with `guard` (`render.excel_row` or `render.plain_row`) applied to those whose text cells need it."""
+    first = _FIRST
+    for row in rows:
+        for i in texts:
+            if row[i][:1] in first:
+                yield guard(row)
+                break
+        else:
+            yield row
+
+
+def _in_japanese(kind: str, rows: Iterable[list[str]]) -> Iterator[list[str]]:
+    coded = [(i, _JapaneseLabels(COLUMN_KINDS[column])) for i, column in enumerate(HEADERS[kind])
+             if column in COLUMN_KINDS]
+    flags = [i for i, column in enumerate(HEADERS[kind]) if column in _BOOLEAN_COLUMNS]
+    for row in rows:
+        for i, labels in coded:
+            row[i] = labels[row[i]]
+        for i in flags:
+            row[i] = "はい" if row[i] == "true" else "いいえ"
+        yield row
+
+
+class _JapaneseLabels(dict):
+    """`labels[cell]`: a `+`-joined cell of codes as the Japanese labels, worked out once per distinct cell."""
+
+    def __init__(self, kind: str) -> None:
+        super().__init__()
+        self.kind = kind
+
+    def __missing__(self, cell: str) -> str:
+        from .names import label
+
+        found = self[cell] = "+".join(label(self.kind, code, "ja") for code in cell.split("+")) if cell else ""
+        return found
+
+
+def _plain_rows(kind: str, records: Iterable, refs: dict[int, str] | None) -> Iterator[list[str]]:
     header = HEADERS[kind]
-    yield list(header)
     if kind == "clients":
         for client in records:
             cells = client_cells(client)

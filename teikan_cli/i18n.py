@@ -62,10 +62,14 @@ _FORMATTER = _Formatter()
 
 
 def label(code: str) -> str:
-    """A localised label for an enumeration code or column name (falls back to the code)."""
+    """A localised label for a column name, or for an enumeration code (`face:type`, `not-started:state`,
+    `attendance`: from `names.VOCABULARY`); falls back to the code."""
     entry = LABELS.get(code)
     if entry is None:
-        return code
+        from .names import describe
+
+        found = describe(code)
+        return code if found is None else found
     return entry[1] if language() == "ja" else entry[0]
 
 
@@ -94,6 +98,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
     # generic input
     "input.required": ("{field} is required", "{field} を指定してください"),
     "input.control_chars": ("{field} contains control characters or invalid text", "{field} に制御文字または不正な文字が含まれています"),
+    "input.control_char": ("{field}: control character {code} at character {position}: remove it",
+                           "{field}: {position}文字目に制御文字 {code} があります。取り除いてください"),
+    "input.bidi_char": ("{field}: bidirectional control {code} at character {position} (it can disguise the text): remove it",
+                        "{field}: {position}文字目に文字の向きを変える制御文字 {code} があります（表示を偽装できます）。取り除いてください"),
+    "input.zero_width_char": ("{field}: invisible zero-width character {code} at character {position}: remove it",
+                              "{field}: {position}文字目に見えない文字（ゼロ幅文字 {code}）があります。取り除いてください"),
     "input.too_long": ("{field} is longer than {limit} characters", "{field} が {limit} 文字を超えています"),
     "input.ten_digits": ("{field} must be exactly 10 digits: '{value}'", "{field} は10桁の数字で指定してください: '{value}'"),
     "input.bad_choice": ("{field}: unknown value '{value}' (choose from {allowed})",
@@ -340,18 +350,30 @@ MESSAGES: dict[str, tuple[str, str]] = {
                                    "サービス管理責任者のうち1人以上を常勤（週{hours}時間以上）にしてください"),
     # CSV import / export (issue 6)
     "import.unreadable": ("cannot read {path}", "{path} を読み込めません"),
+    "import.missing": ("no file {path} (check the name and the folder)", "ファイル {path} がありません（名前とフォルダを確認してください）"),
+    "import.folder": ("{path} is a folder, not a CSV file", "{path} はフォルダです（CSV ファイルを指定してください）"),
+    "import.excel_workbook": ("this is an Excel workbook, not a CSV file: save it as CSV (UTF-8) first (in Excel: Save As, CSV UTF-8)",
+                              "これは Excel のブック（.xlsx）で、CSV ファイルではありません。先に Excel の「名前を付けて保存」で「CSV UTF-8（コンマ区切り）」として保存してください"),
+    "import.line": ("line {line}", "{line}行目"),
+    "import.line_too_long": ("the line is longer than {limit} bytes; nothing after it was read",
+                             "1行が {limit} バイトを超えています（以降は読み込んでいません）"),
+    "import.too_many_columns": ("the header has {count} columns; at most {limit} are read",
+                                "見出し行の列が {count} 個あります（{limit} 個まで）"),
+    "import.cut_in_quotes": ("the file ends inside a quoted value begun on this line (a closing \" is missing: was the file cut short?)",
+                             "この行で始まる引用符（\"）付きの値が閉じないままファイルが終わっています（ファイルが途中で切れていませんか）"),
+    "import.field_too_long": ("a value longer than {limit} characters", "{limit} 文字を超える値があります"),
     "import.bad_encoding": ("the file is neither UTF-8 nor CP932 (Shift_JIS): save it from Excel as 'CSV UTF-8' and try again",
                             "ファイルの文字コードが UTF-8 でも CP932（Shift_JIS）でもありません。Excel で「CSV UTF-8」として保存し直してください"),
     "import.empty": ("no header line (expected: {expected})", "見出し行がありません（必要な列: {expected}）"),
     "import.unknown_column": ("unknown column '{column}' (columns of {kind}: {expected})",
                               "不明な列 '{column}' です（{kind} の列: {expected}）"),
     "import.duplicate_column": ("column '{column}' appears twice", "列 '{column}' が2回あります"),
-    "import.missing_column": ("required column '{column}' is missing", "必須の列 '{column}' がありません"),
+    "import.missing_column": ("required column '{column}' ({title}) is missing", "必須の列 '{title}'（{column}）がありません"),
     "import.too_many_values": ("{count} values but only {columns} columns", "値が {count} 個ありますが、列は {columns} 個です"),
     "import.bad_csv": ("not valid CSV here (an unclosed quote or an over-long field?)",
                        "CSV として読めません（引用符の閉じ忘れ、または長すぎる値）"),
     "import.bad_bool": ("{field}: not yes/no: '{value}' (use true or false)",
-                        "{field}: '{value}' は指定できません（true または false）"),
+                        "{field}: '{value}' は指定できません（はい／いいえ、または true／false）"),
     "import.duplicate_row": ("{value} is already on line {other}", "{value} は {other} 行目と重複しています"),
     "import.conflict": ("already recorded as {record} with other values ({columns}); an import never overwrites: change the record with edit-client or fix the row",
                         "{record} として登録済みで、値が異なります（{columns}）。取り込みでは上書きしません。edit-client で変更するか、行を直してください"),
@@ -549,31 +571,13 @@ LABELS: dict[str, tuple[str, str]] = {
     "message": ("Message", "内容"), "plans": ("Plans", "個別支援計画"), "cooperation": ("Center cooperation", "センター連携"),
     "needs": ("Needs", "やること"),
     "center_cooperation": ("Center cooperation", "センター連携"),
-    "employer:count": ("Employer", "企業訪問"), "not-started:state": ("not started", "未着手"), "at": ("At", "日時"), "who": ("Who", "操作者"),
+    "employer:count": ("Employer", "企業訪問"), "at": ("At", "日時"), "who": ("Who", "操作者"),
     "action": ("Action", "操作"), "record": ("Record", "記録"), "detail": ("Detail", "詳細"),
     "retained": ("Retained", "定着"),
     "patterns": ("Patterns", "パターン"),
-    # enumeration codes
-    "supporter": ("support worker", "就労定着支援員"), "manager": ("service manager", "サービス管理責任者"),
-    "active": ("active", "利用中"), "ended": ("ended", "終了"), "not-started": ("not started", "開始前"),
+    # severities and yes/no; the labels of enumeration codes live in names.VOCABULARY (label() falls back to it)
     "error": ("error", "エラー"), "warning": ("warning", "警告"),
-    "face:type": ("face", "対面支援"), "employer:type": ("employer", "企業訪問"), "remote:type": ("remote", "電話・メール等"),
-    "agency:type": ("agency", "関係機関との連絡調整"), "center:type": ("center", "支援センターの支援"),
-    "attendance": ("attendance", "遅刻・欠勤"), "appearance": ("appearance", "身だしなみ"), "medication": ("medication", "服薬"),
-    "work-accuracy": ("work accuracy", "作業の正確さ"), "communication": ("communication", "コミュニケーション"),
-    "other": ("other", "その他"), "home": ("home", "自宅"), "workplace": ("workplace", "職場"), "office": ("office", "事業所"),
-    "consent-missing": ("consent missing", "同意未取得"), "consented": ("consented", "同意済み"), "shared": ("shared", "共有済み"),
-    "shared-late": ("shared late", "期限後に共有"), "shared-without-consent": ("shared without consent", "同意前に共有"),
-    "not-needed": ("not needed", "不要"), "period-end": ("period end", "期間満了"), "job-loss": ("job loss", "離職"),
-    "user-request": ("user request", "本人の申し出"), "handover": ("handover", "引継ぎ"),
-    "advice": ("advice", "助言"), "team-support": ("team support", "チーム支援"), "group-program": ("group program", "集団プログラム"),
     "yes": ("yes", "済"), "no": ("no", "未"),
-    "physical": ("physical", "身体障害"), "intellectual": ("intellectual", "知的障害"), "mental": ("mental", "精神障害"),
-    "developmental": ("developmental", "発達障害"), "higher-brain": ("higher brain dysfunction", "高次脳機能障害"),
-    "intractable-disease": ("intractable disease", "難病"),
-    "transition": ("就労移行支援 (transition)", "就労移行支援"), "continuation-a": ("就労継続支援A (continuation A)", "就労継続支援A型"),
-    "continuation-b": ("就労継続支援B (continuation B)", "就労継続支援B型"), "daily-life-care": ("生活介護 (daily-life care)", "生活介護"),
-    "training": ("自立訓練 (training)", "自立訓練"),
     "yes:billable": ("yes", "可"), "no:billable": ("no", "不可"),
     "yes:report_shared": ("yes", "共有済"), "no:report_shared": ("no", "未共有"),
     "yes:reduced_hours": ("yes", "あり"), "no:reduced_hours": ("no", "なし"),

@@ -18,6 +18,8 @@ from typing import Iterable, Sequence
 
 from .dates import wareki
 from .i18n import LABELS, label
+from .names import COLUMN_KINDS, is_code
+from .names import label as code_label
 
 DATE_COLUMNS = {
     "date", "support_start", "support_end", "share_deadline", "eligible_from", "employment_start", "employment_end",
@@ -56,7 +58,8 @@ def cell(value, column: str = "", wareki_dates: bool = False) -> str:
         return f"{value:g}"
     text = str(value)
     if column in _LABELLED_COLUMNS:
-        return label(f"{text}:{column}") if f"{text}:{column}" in LABELS else label(text)
+        kind = COLUMN_KINDS.get(column)
+        return code_label(kind, text) if kind is not None and is_code(kind, text) else label(text)
     if wareki_dates and column in DATE_COLUMNS and text:
         try:
             return f"{text} ({wareki(date.fromisoformat(text))})"
@@ -65,7 +68,9 @@ def cell(value, column: str = "", wareki_dates: bool = False) -> str:
     return text
 
 
-LABELLED_LISTS = {"concerns": "", "disabilities": "", "center_cooperation": "", "types": ":type"}
+# List columns whose items are codes shown by their label (`face` → 対面支援); other lists show their items.
+LABELLED_LISTS = {"concerns": "concern", "disabilities": "disability", "center_cooperation": "center_reason",
+                  "types": "type"}
 
 
 def header(column: str, rows: Sequence[dict] = ()) -> str:
@@ -83,8 +88,8 @@ def _column_header(column: str, values: Sequence) -> str:
 
 def _item_label(code: str, column: str) -> str:
     """Codes in a list column shown by their localised label (`face` → 対面支援); other lists as they are."""
-    suffix = LABELLED_LISTS.get(column)
-    return code if suffix is None else label(code + suffix)
+    kind = LABELLED_LISTS.get(column)
+    return code if kind is None else code_label(kind, code)
 
 
 def _bool_label(value: bool, column: str) -> str:
@@ -181,11 +186,11 @@ _NONE = type(None)
 
 
 def _column_texts(column: str, values: list, wareki_dates: bool) -> list[str]:
-    """`_clean(cell(v))` for one column's values, with fast paths for columns of plain text, counts, yes/no
+    """`safe_text(cell(v))` for one column's values, with fast paths for columns of plain text, counts, yes/no
     and lists."""
     kinds = set(map(type, values))
     if kinds <= {str, _NONE} and column not in _LABELLED_COLUMNS and not (wareki_dates and column in DATE_COLUMNS):
-        return ["" if v is None else v if v.isprintable() else _clean(v) for v in values]
+        return ["" if v is None else v if v.isprintable() else safe_text(v) for v in values]
     if kinds == {int}:
         return list(map(str, values))
     if kinds <= {int, _NONE}:
@@ -195,8 +200,8 @@ def _column_texts(column: str, values: list, wareki_dates: bool) -> list[str]:
         return [yes if v else no for v in values]
     if kinds <= {list, tuple}:
         texts = [", ".join([_item_label(str(x), column) for x in v]) if v else "" for v in values]
-        return [t if t.isprintable() else _clean(t) for t in texts]
-    return [_clean(cell(v, column, wareki_dates)) for v in values]
+        return [t if t.isprintable() else safe_text(t) for t in texts]
+    return [safe_text(cell(v, column, wareki_dates)) for v in values]
 
 
 def print_table(columns: Sequence[str], rows: Sequence[dict], *, title: str | None = None,
@@ -209,7 +214,8 @@ def print_columns(columns: Sequence[str], values: Sequence[list], *, title: str 
                   wareki_dates: bool = False, out=None) -> None:
     """`print_table` given a column at a time: `values[i]` holds column i's value of every row."""
     out = out or sys.stdout
-    headers = [_column_header(c, v) for c, v in zip(columns, values)]
+    title = None if title is None else safe_text(title)
+    headers = [safe_text(_column_header(c, v)) for c, v in zip(columns, values)]
     by_column = [_column_texts(c, v, wareki_dates) for c, v in zip(columns, values)]
     if is_rich_terminal(out):
         _print_rich_table(columns, headers, [list(r) for r in zip(*by_column)], title, out)
@@ -307,10 +313,11 @@ def print_pairs(pairs: Sequence[tuple[str, str]], *, title: str | None = None, o
     """Key: value lines (a record view)."""
     out = out or sys.stdout
     if title:
-        out.write(title + "\n")
+        out.write(safe_text(title) + "\n")
+    pairs = [(safe_text(key), safe_text(value)) for key, value in pairs]
     size = max((width(k) for k, _ in pairs), default=0)
     for key, value in pairs:
-        out.write(f"  {_pad(key, size, False)}  {_clean(value)}\n")
+        out.write(f"  {_pad(key, size, False)}  {value}\n")
 
 
 def print_json(data, out=None) -> None:
@@ -404,18 +411,47 @@ def _json_parts(value, level: int, put) -> None:
         put(json.dumps(value, ensure_ascii=False))
 
 
-def csv_text(columns: Sequence[str], rows: Iterable[dict]) -> str:
+def csv_text(columns: Sequence[str], rows: Iterable[dict], *, excel: bool = False) -> str:
+    """The rows as CSV. Plain: English column names and codes, `true`/`false`, lists joined with `+`.
+    `excel` (SPEC §8, for people): in Japanese the headers and coded cells are labels and booleans はい/いいえ;
+    in either language every cell that Excel would read as a formula gets the `'` prefix (`excel_cell`)."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(columns)
+    if not excel:
+        writer.writerow(columns)
+        for r in rows:
+            writer.writerow([csv_cell(r.get(c)) for c in columns])
+        return buffer.getvalue()
+    from .i18n import language
+
+    japanese = language() == "ja"
+    if japanese:
+        rows = list(rows)
+        writer.writerow([excel_cell(header(c, rows)) for c in columns])
+    else:
+        writer.writerow([excel_cell(c) for c in columns])
     for r in rows:
-        writer.writerow([csv_cell(r.get(c)) for c in columns])
+        writer.writerow([excel_cell(_japanese_cell(r.get(c), c) if japanese else csv_cell(r.get(c)))
+                         for c in columns])
     return buffer.getvalue()
 
 
+def _japanese_cell(value, column: str) -> str:
+    """A CSV cell for a Japanese Excel user: codes as their labels (lists joined with `+`, which no label
+    contains, so the cell reads back as the same codes), booleans はい/いいえ (import reads both)."""
+    if isinstance(value, bool):
+        return "はい" if value else "いいえ"
+    kind = COLUMN_KINDS.get(column)
+    if kind is None or value is None:
+        return csv_cell(value)
+    if isinstance(value, (list, tuple)):
+        return "+".join(code_label(kind, str(v), "ja") for v in value)
+    return code_label(kind, str(value), "ja")
+
+
 def print_csv(columns: Sequence[str], rows: Iterable[dict], *, excel: bool = False, out=None) -> None:
-    """CSV on stdout; `excel` adds the UTF-8 BOM that Excel needs to read Japanese correctly."""
-    text = csv_text(columns, rows)
+    """CSV on stdout; `excel` adds the UTF-8 BOM that Excel needs to read Japanese correctly (see `csv_text`)."""
+    text = csv_text(columns, rows, excel=excel)
     if excel:
         stream = out or sys.stdout
         buffer = getattr(stream, "buffer", None)
@@ -429,12 +465,75 @@ def print_csv(columns: Sequence[str], rows: Iterable[dict], *, excel: bool = Fal
     (out or sys.stdout).write(text)
 
 
-_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")  # Unicode category Cc
+# ------------------------------------------------------------------ neutralisation (SPEC §13, issue 17)
+
+# Shown escaped on a terminal or in a document: C0 and C1 controls (ESC starts cursor moves, screen clears, title
+# changes and OSC 8 links), bidirectional controls (U+202E shows `exe.txt` as `txt.exe`), zero-width and other
+# invisible format characters, line and paragraph separators, invisible tag characters, lone surrogates.
+_UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff"
+                     "\ud800-\udfff\U000e0000-\U000e007f]")
+NEWLINE_MARK = " \u21b5 "  # " ↵ ": a line break inside a one-line cell
+
+
+def safe_text(text: str, newline: str = NEWLINE_MARK) -> str:
+    """`text` made harmless for a terminal or a document line: a line break becomes `newline` (` ↵ `; pass " "
+    for an error line), a tab a space, and every other control, bidirectional or invisible character its escape
+    (`\\x1b`, `\\u202e`), so that nothing in the data can move the cursor, clear the screen, rename the window,
+    hide a link or reorder what is shown. Printable text is returned as it is."""
+    if text.isprintable():
+        return text
+    if "\r" in text:
+        text = text.replace("\r\n", "\n")
+
+    def escape(match: re.Match) -> str:
+        ch = match.group()
+        if ch in "\n\r\u2028\u2029":
+            return newline
+        if ch == "\t":
+            return " "
+        code = ord(ch)
+        return f"\\x{code:02x}" if code <= 0xFF else f"\\u{code:04x}" if code <= 0xFFFF else f"\\U{code:08x}"
+
+    return _UNSAFE.sub(escape, text)
 
 
 def _clean(text: str) -> str:
-    """No control characters reach the terminal (a note cannot move the cursor or clear the screen)."""
-    return text if text.isprintable() else _CONTROL.sub(" ", text)
+    """Kept for the callers that still use the old name (commands/reports.py, commands/safety.py)."""
+    return safe_text(text)
+
+
+# Excel reads a cell starting with one of these as a formula (OWASP "CSV injection"); a leading `'` makes it text.
+# A value that itself starts with `'`s before such a character gets one more, so that removing one `'` on
+# import (`excel_value`) always gives back the value written.
+_FORMULA = re.compile("'*[=+\\-@\t\r]")
+_PREFIXED = re.compile("'+[=+\\-@\t\r]")
+_FORMULA_IN_ROW = re.compile("(?:^|\x00)'*[=+\\-@\t\r]")
+_PREFIXED_IN_ROW = re.compile("(?:^|\x00)'+[=+\\-@\t\r]")
+
+
+def excel_cell(text: str) -> str:
+    """`=1+2` → `'=1+2` (likewise `+`, `-`, `@`, TAB, CR); any other text as it is."""
+    return "'" + text if _FORMULA.match(text) else text
+
+
+def excel_value(cell: str) -> str:
+    """The inverse of `excel_cell`, for import: `'=1+2` → `=1+2`; only a `'` before a formula character goes."""
+    return cell[1:] if _PREFIXED.match(cell) else cell
+
+
+def excel_row(cells: list[str]) -> list[str]:
+    """`excel_cell` of every cell, with one regular-expression search for the common row that needs none."""
+    if _FORMULA_IN_ROW.search("\x00".join(cells)) is None:
+        return cells
+    return [excel_cell(c) for c in cells]
+
+
+def plain_row(cells: list[str]) -> list[str]:
+    """For a plain (importable) CSV: only a value that already starts with `'` and a formula character gets the
+    `'` that import removes again, so that plain files round-trip too; every other cell as it is."""
+    if _PREFIXED_IN_ROW.search("\x00".join(cells)) is None:
+        return cells
+    return ["'" + c if _PREFIXED.match(c) else c for c in cells]
 
 
 class _Progress:
@@ -485,8 +584,3 @@ def progress(total: int, description: str, *, delay: float = 1.0, stream=None):
 
     return _run()
 
-
-def safe_text(text: str) -> str:
-    """Text for a terminal or a document: control characters never reach it (placeholder until the words
-    helper's neutralisation lands)."""
-    return _clean(text)

@@ -135,7 +135,9 @@ def render_draft(draft: Draft, fmt: str) -> str:
         else:
             lines.append(f"【{heading}】")
             lines += [f"  {line}" for line in content] + [""]
-    return "\n".join(lines).rstrip("\n") + "\n"
+    from .render import safe_text  # the one neutralisation of text from the data (SPEC §13)
+
+    return "\n".join(map(safe_text, lines)).rstrip("\n") + "\n"
 
 
 # ------------------------------------------------------------------ pieces

@@ -30,8 +30,21 @@ MAX_TEXT = 20000
 _TEN_DIGITS = re.compile(r"^\d{10}$")
 
 
-def clean_text(value: str | None, field: str, *, required: bool = False, limit: int = MAX_TEXT) -> str | None:
-    """Trimmed text without control characters (tabs and newlines kept only in notes)."""
+# Refused at input (SPEC §13). Bidirectional controls reorder what a terminal or a document shows (U+202E turns
+# `exe.txt` into `txt.exe`) and are refused everywhere; zero-width characters make two names look the same and are
+# refused everywhere but notes (where emoji sequences use U+200D).
+_BIDI = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f\u061c")
+_ZERO_WIDTH = frozenset("\u200b\u200c\u200d\u2060\ufeff")
+
+
+def clean_text(value: str | None, field: str, *, required: bool = False, limit: int = MAX_TEXT,
+               multiline: bool | None = None) -> str | None:
+    """Trimmed text without control, bidirectional or zero-width characters.
+
+    A multi-line field (a note: `multiline` defaults to `field == "note"`) keeps its line breaks (CR LF and CR
+    become LF), tabs and zero-width characters. The error names the character by its code point (U+001B) and
+    its position, never the character itself.
+    """
     if value is None:
         if required:
             raise InputError("input.required", field=field)
@@ -41,14 +54,36 @@ def clean_text(value: str | None, field: str, *, required: bool = False, limit: 
         if required:
             raise InputError("input.required", field=field)
         return None
-    allowed = "\n\t" if field == "note" else ""
-    if any(unicodedata.category(ch) == "Cc" and ch not in allowed for ch in text) or "\ufffd" in text:
-        raise InputError("input.control_chars", field=field)
-    if any(0xD800 <= ord(ch) <= 0xDFFF for ch in text):
+    if multiline is None:
+        multiline = field == "note"
+    if not text.isprintable():
+        if multiline and "\r" in text:
+            text = text.replace("\r\n", "\n").replace("\r", "\n")
+        _refuse_hidden(text, field, multiline, len(value) - len(value.lstrip()))
+    if "\ufffd" in text:
         raise InputError("input.control_chars", field=field)
     if len(text) > limit:
         raise InputError("input.too_long", field=field, limit=limit)
     return text
+
+
+def _refuse_hidden(text: str, field: str, multiline: bool, offset: int) -> None:
+    for index, ch in enumerate(text):
+        if ch.isprintable() or ch in " \u3000":
+            continue
+        where = {"field": field, "code": f"U+{ord(ch):04X}", "position": offset + index + 1}
+        if unicodedata.category(ch) == "Cc":
+            if multiline and ch in "\n\t":
+                continue
+            raise InputError("input.control_char", **where)
+        if ch in _BIDI:
+            raise InputError("input.bidi_char", **where)
+        if ch in _ZERO_WIDTH:
+            if multiline:
+                continue
+            raise InputError("input.zero_width_char", **where)
+        if 0xD800 <= ord(ch) <= 0xDFFF:
+            raise InputError("input.control_chars", field=field)
 
 
 def ten_digits(value: str | None, field: str) -> str | None:
@@ -62,6 +97,13 @@ def ten_digits(value: str | None, field: str) -> str | None:
 
 
 def choice(value: str, allowed: tuple[str, ...], field: str) -> str:
+    """One of `allowed`. When `allowed` is a kind of coded value (`models.CONTACT_TYPES`...), its labels and
+    aliases are accepted too (`対面` → `face`), through `names.parse_code`."""
+    from .names import kind_of, parse_code
+
+    kind = kind_of(allowed)
+    if kind is not None:
+        return parse_code(kind, value, field)
     text = unicodedata.normalize("NFKC", value).strip().lower()
     if text not in allowed:
         raise InputError("input.bad_choice", field=field, value=value, allowed=", ".join(allowed))
@@ -69,10 +111,15 @@ def choice(value: str, allowed: tuple[str, ...], field: str) -> str:
 
 
 def choices(values: list[str] | tuple[str, ...] | None, allowed: tuple[str, ...], field: str) -> tuple[str, ...]:
-    """Several enumeration values, de-duplicated, in the canonical order of `allowed`."""
+    """Several enumeration values (repeated, or joined with `+`/`＋`), de-duplicated, in the order of `allowed`."""
+    from .names import kind_of, parse_codes
+
+    kind = kind_of(allowed)
+    if kind is not None:
+        return parse_codes(kind, values, field)
     picked = set()
     for value in values or ():
-        for part in str(value).split("+"):
+        for part in unicodedata.normalize("NFKC", str(value)).split("+"):
             if part.strip():
                 picked.add(choice(part, allowed, field))
     return tuple(v for v in allowed if v in picked)

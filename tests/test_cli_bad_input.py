@@ -69,7 +69,7 @@ CASES = [
     (["init", "--opened", "2025-02-29"], "no such day: '2025-02-29'"),
     (["init", "--opened", "someday"],
      "not a date: 'someday' (use 2025-04-01, 2025/4/1, 20250401, 令和7年4月1日 or R7.4.1)"),
-    (["init", "--office-name", "事業所\x07"], "--office-name contains control characters or invalid text"),
+    (["init", "--office-name", "事業所\x07"], "--office-name: control character U+0007 at character 4: remove it"),
     (["init", "--rate-tier", "8"], "--rate-tier: unknown value '8' (choose from 1–7)"),
     # ---------------------------------------------------------------- add-client
     (["add-client", "伊藤 次郎", "--employment-start", "2025-02-29", "--support-start", "2025-10-01"],
@@ -93,12 +93,12 @@ CASES = [
       "--certificate", "０１２３４５６７８９"], "certificate number 0123456789 is already registered (client #1)"),
     (["add-client", "伊藤 次郎", "--employment-start", "2024-04-01", "--support-start", "2024-10-01",
       "--disability", "blind"],
-     "disability: unknown value 'blind' (choose from physical, intellectual, mental, developmental, higher-brain, "
-     "intractable-disease)"),
+     "disability: unknown value 'blind' (choose from physical (身体障害), intellectual (知的障害), mental (精神障害), "
+     "developmental (発達障害), higher-brain (高次脳機能障害), intractable-disease (難病))"),
     (["add-client", "伊藤 次郎", "--employment-start", "2024-04-01", "--support-start", "2024-10-01",
       "--prior-service", "school"],
-     "prior-service: unknown value 'school' (choose from transition, continuation-a, continuation-b, "
-     "daily-life-care, training)"),
+     "prior-service: unknown value 'school' (choose from transition (就労移行支援), continuation-a (就労継続支援A型), "
+     "continuation-b (就労継続支援B型), daily-life-care (生活介護), training (自立訓練))"),
     (["add-client", "", "--employment-start", "2024-04-01", "--support-start", "2024-10-01"], "name is required"),
     (["add-client", "伊藤 次郎", "--employment-start", "2024-04-01"], "missing --support-start (see --help)"),
     (["add-client", "伊藤 次郎", "--employment-start", "2024-04-01", "--support-start", "2024-10-01",
@@ -120,8 +120,8 @@ CASES = [
     (["edit-client", "1", "--support-start", "2024-11-01"],
      "contacts or plans from 2024-10-15 to 2025-02-10 would fall outside the service (2024-11-01 – 2027-10-31)"),
     (["edit-client", "1", "--disability", "tired"],
-     "disability: unknown value 'tired' (choose from physical, intellectual, mental, developmental, higher-brain, "
-     "intractable-disease)"),
+     "disability: unknown value 'tired' (choose from physical (身体障害), intellectual (知的障害), mental (精神障害), "
+     "developmental (発達障害), higher-brain (高次脳機能障害), intractable-disease (難病))"),
     (["edit-client", "1", "--name", ""], "name is required"),
     (["edit-client", "1"], "nothing to change: give at least one option"),
     # ---------------------------------------------------------------- end-client
@@ -135,7 +135,8 @@ CASES = [
     (["end-client", "1", "--date", "2025-02-09", "--reason", "other"],
      "contacts or plans from 2024-10-15 to 2025-02-10 would fall outside the service (2024-10-01 – 2025-02-09)"),
     (["end-client", "1", "--date", "2025-06-01", "--reason", "moved"],
-     "--reason: unknown value 'moved' (choose from period-end, job-loss, user-request, handover, other)"),
+     "--reason: unknown value 'moved' (choose from period-end (期間満了), job-loss (離職), user-request (本人の申し出), "
+     "handover (引継ぎ), other (その他))"),
     (["end-client", "1", "--date", "2025-06-01"], "missing --reason (see --help)"),
     (["end-client", "佐藤 花子", "--date", "2025-06-01", "--reason", "other"],
      "'佐藤 花子' matches several clients (#3, #4); give the id"),
@@ -150,7 +151,8 @@ CASES = [
      "2025-04-01 is outside the client's service (2024-07-10 – 2025-03-31)"),
     (["log-visit", "5", "--type", "face"], "2025-06-20 is outside the client's service (2025-07-06 – 2028-07-05)"),
     (["log-visit", "1", "--type", "visit"],
-     "--type: unknown value 'visit' (choose from face, employer, remote, agency, center)"),
+     "--type: unknown value 'visit' (choose from face (対面支援), employer (企業訪問), remote (電話・メール等), "
+     "agency (関係機関との連絡調整), center (支援センターの支援))"),
     (["log-visit", "1"], "--type is required"),
     (["log-visit", "1", "--type", "face", "--staff", "田中"], "no staff member '田中' (add them with 'teikan add-staff')"),
     (["log-visit", "1", "--type", "center"],
@@ -158,17 +160,18 @@ CASES = [
     (["log-visit", "1", "--type", "face", "--center-reason", "advice"],
      "--center-reason is only for a contact with --type center"),
     (["log-visit", "1", "--type", "center", "--center-reason", "help"],
-     "--center-reason: unknown value 'help' (choose from advice, team-support, group-program)"),
+     "--center-reason: unknown value 'help' (choose from advice (助言), team-support (チーム支援), "
+     "group-program (集団プログラム))"),
     (["log-visit", "1", "--type", "face", "--place", "cafe"],
-     "--place: unknown value 'cafe' (choose from home, workplace, office, other)"),
+     "--place: unknown value 'cafe' (choose from home (自宅), workplace (職場), office (事業所), other (その他))"),
     (["log-visit", "1", "--type", "face", "--concern", "sleep"],
-     "--concern: unknown value 'sleep' (choose from attendance, appearance, medication, work-accuracy, communication, "
-     "other)"),
+     "--concern: unknown value 'sleep' (choose from attendance (遅刻・欠勤), appearance (身だしなみ), medication (服薬), "
+     "work-accuracy (作業の正確さ), communication (コミュニケーション), other (その他))"),
     (["log-visit", "1", "--type", "face", "--minutes", "-5"], "--minutes: not a length of time: '-5' (write 60, 60分, 1時間 or 1時間30分)"),
     (["log-visit", "1", "--type", "face", "--minutes", "1441"], "minutes must be between 0 and 1440: '1441'"),
     # ---------------------------------------------------------------- add-staff
     (["add-staff", "田中", "--role", "driver", "--hours", "40"],
-     "--role: unknown value 'driver' (choose from supporter, manager)"),
+     "--role: unknown value 'driver' (choose from supporter (就労定着支援員), manager (サービス管理責任者))"),
     (["add-staff", "田中", "--role", "supporter", "--hours", "0"],
      "--hours: weekly hours must be more than 0 and at most 168: '0'"),
     (["add-staff", "田中", "--role", "supporter", "--hours", "169"],
@@ -186,7 +189,8 @@ CASES = [
     (["plan", "1", "--date", "2024-09-30"], "2024-09-30 is outside the client's service (2024-10-01 – 2027-09-30)"),
     (["plan", "2", "--date", "2025-04-01"], "2025-04-01 is outside the client's service (2024-07-10 – 2025-03-31)"),
     (["plan", "1", "--date", "2025-06-01", "--center-cooperation", "money"],
-     "--center-cooperation: unknown value 'money' (choose from advice, team-support, group-program)"),
+     "--center-cooperation: unknown value 'money' (choose from advice (助言), team-support (チーム支援), "
+     "group-program (集団プログラム))"),
     (["plan", "1"], "missing --date (see --help)"),
     # ---------------------------------------------------------------- handover
     (["handover", "99", "--center", "センター"], "no client '99' (give an id, a certificate number or the exact name)"),
@@ -195,7 +199,7 @@ CASES = [
     (["handover", "1", "--consent-date", "2025-06-10", "--shared-date", "2025-06-09"],
      "the shared date is before the consent date: information may be shared only with consent"),
     (["handover", "1", "--consent-date", "2024-09-30"], "2024-09-30 is before the support start 2024-10-01"),
-    (["handover", "1", "--note", "\x1b[31m"], "note contains control characters or invalid text"),
+    (["handover", "1", "--note", "\x1b[31m"], "note: control character U+001B at character 1: remove it"),
     # ---------------------------------------------------------------- share-report
     (["share-report", "99", "--month", "2025-05"], "no client '99' (give an id, a certificate number or the exact name)"),
     (["share-report", "1", "--month", "2025-13"], "no such month: '2025-13'"),
@@ -250,7 +254,7 @@ def test_a_good_command_does_change_the_dump(cli, seeded):
 
 
 @pytest.mark.parametrize(("args", "message"), [
-    (["clients", "--status", "gone"], "--status: unknown value 'gone' (choose from active, ended, not-started, all)"),
+    (["clients", "--status", "gone"], "--status: unknown value 'gone' (choose from active (利用中), ended (終了), not-started (開始前), all (すべて))"),
     (["clients", "--format", "xml"], "--format: unknown value 'xml' (choose from table, json, csv)"),
     (["visits", "--month", "2025-13"], "no such month: '2025-13'"),
     (["visits", "--client", "佐藤 花子"], "'佐藤 花子' matches several clients (#3, #4); give the id"),

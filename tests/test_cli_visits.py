@@ -111,6 +111,6 @@ def test_a_note_cannot_inject_terminal_control(office):
     ok(office("log-visit", "1", "--type", "face", "--note", "一行目\n二行目\tタブ", AS_OF))
     assert contacts(office)[0]["note"] == "一行目\n二行目\tタブ"
     table = ok(office("visits", AS_OF)).stdout
-    assert "一行目 二行目 タブ" in table
+    assert "一行目 ↵ 二行目 タブ" in table and "\t" not in table and "一行目\n" not in table
     r = office("log-visit", "1", "--type", "face", "--note", "bad\x1b[2J", AS_OF)
-    assert (r.exit_code, r.stdout, r.stderr) == (2, "", "Error: note contains control characters or invalid text\n")
+    assert (r.exit_code, r.stdout, r.stderr) == (2, "", "Error: note: control character U+001B at character 4: remove it\n")

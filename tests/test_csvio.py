@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
+from dataclasses import replace
 from datetime import date
 
 import pytest
@@ -255,3 +256,179 @@ def test_pseudonym_certificates_never_collide():
     hide = csvio.Pseudonyms(b"s" * 32)
     numbers = {hide.certificate(f"{i:010d}") for i in range(3000)}
     assert len(numbers) == 3000
+
+
+# ------------------------------------------------------------------ files for people: Japanese headers, labels, Excel
+
+
+def test_japanese_headers_mixed_with_english_ones():
+    text = "氏名, 役割 ,hours,開始日,ＵＮＴＩＬ,短時間勤務\n佐藤,サビ管,40,2024-04-01,,はい\n"
+    rows, problems = csvio.read_table(text, "staff")
+    assert problems == []
+    parsed, problems = csvio.parse_rows("staff", rows, AS_OF)
+    assert (parsed, problems) == ([(2, Assignment(id=0, name="佐藤", role="manager", hours=40,
+                                                  from_date=date(2024, 4, 1), reduced_hours=True))], [])
+
+
+def test_every_japanese_header_is_read():
+    for kind in csvio.KINDS:
+        rows, problems = csvio.read_table(",".join(csvio.HEADERS_JA[kind]) + "\n", kind)
+        assert (rows, problems) == ([], []), kind
+        assert len(csvio.HEADERS_JA[kind]) == len(csvio.HEADERS[kind])
+
+
+def test_labels_in_cells():
+    text = ("利用者,日付,支援内容,場所,気になる兆候,センター連携理由\n"
+            "1,2025-05-09,対面支援＋企業訪問,職場,遅刻・欠勤+服薬,\n"
+            "1,2025-05-10,支援センター,,,チーム支援\n")
+    rows, problems = csvio.read_table(text, "contacts")
+    parsed, problems = csvio.parse_rows("contacts", rows, AS_OF)
+    assert problems == []
+    assert [(r.types, r.place, r.concerns, r.center_reason) for r in parsed] == [
+        (("face", "employer"), "workplace", ("attendance", "medication"), None),
+        (("center",), None, (), "team-support")]
+
+
+def test_the_excel_prefix_is_removed_on_import():
+    text = "name,role,hours\n'=1+2,supporter,40\n'@x,manager,40\n''-1,supporter,40\n'plain,supporter,40\n"
+    rows, problems = csvio.read_table(text, "staff")
+    assert problems == []
+    assert [cells[0] for _, cells in rows] == ["=1+2", "@x", "'-1", "'plain"]
+
+
+@pytest.mark.parametrize("lang", ["en", "ja"])
+def test_excel_export_rows(lang):
+    clients = [client(name="=1+2", disabilities=("mental", "developmental"), prior_service="transition",
+                      note="'=x", ended_on=date(2025, 6, 1), end_reason="period-end")]
+    header, row = list(csvio.export_rows("clients", clients, excel=True, lang=lang))
+    values = dict(zip(csvio.HEADERS["clients"], row))
+    assert values["name"] == "'=1+2" and values["note"] == "''=x"
+    if lang == "ja":
+        assert header[:3] == ["氏名", "フリガナ", "就職先"]
+        assert (values["disabilities"], values["prior_service"], values["end_reason"]) == (
+            "精神障害+発達障害", "就労移行支援", "期間満了")
+    else:
+        assert header == list(csvio.HEADERS["clients"])
+        assert (values["disabilities"], values["prior_service"]) == ("mental+developmental", "transition")
+    plain = list(csvio.export_rows("clients", clients))
+    assert dict(zip(plain[0], plain[1]))["name"] == "=1+2"  # plain CSV: no prefix
+    assert dict(zip(plain[0], plain[1]))["note"] == "''=x"  # ... but a value that would lose its ' keeps it
+    staff = [Assignment(id=1, name="佐藤", role="supporter", hours=40, reduced_hours=True)]
+    assert list(csvio.export_rows("staff", staff, excel=True, lang="ja"))[1][1:] == [
+        "就労定着支援員", "40", "", "", "はい"]
+
+
+@pytest.mark.parametrize("lang", ["en", "ja"])
+@pytest.mark.parametrize("excel", [False, True])
+def test_export_rows_read_back_as_the_same_records(lang, excel):
+    clients = [client(id=1, name="@山田", note="-メモ\n二行目", disabilities=("physical", "intractable-disease"),
+                      prior_service="continuation-a", employer="'=株式会社"),
+               client(id=2, name="田中", certificate="1234567890", ended_on=date(2025, 6, 1), end_reason="job-loss",
+                      kana="+タナカ")]
+    text = "".join(csvio.csv_chunks(csvio.export_rows("clients", clients, excel=excel, lang=lang)))
+    rows, problems = csvio.read_table(text, "clients")
+    parsed, problems = csvio.parse_rows("clients", rows, AS_OF)
+    assert problems == []
+    assert [c for _, c in parsed] == [replace(c, id=0) for c in clients]
+    contacts = [Contact(id=0, client_id=1, date=date(2025, 5, 9), types=("face", "remote", "center"), staff="=佐藤",
+                        place="office", concerns=("work-accuracy", "communication", "other"),
+                        center_reason="group-program", note="@note")]
+    text = "".join(csvio.csv_chunks(csvio.export_rows("contacts", contacts, {1: "0123456789"}, excel=excel,
+                                                      lang=lang)))
+    rows, problems = csvio.read_table(text, "contacts")
+    parsed, problems = csvio.parse_rows("contacts", rows, AS_OF)
+    assert problems == []
+    assert [(r.types, r.staff, r.place, r.concerns, r.center_reason, r.note) for r in parsed] == [
+        (("face", "remote", "center"), "=佐藤", "office", ("work-accuracy", "communication", "other"),
+         "group-program", "@note")]
+
+
+# ------------------------------------------------------------------ limits (SPEC §8): refused with the line number
+
+
+def _read_bytes(data: bytes, kind: str = "staff"):
+    import io
+
+    return csvio.read_table(io.BytesIO(data), kind)
+
+
+def test_a_file_cut_inside_a_quoted_field():
+    text = 'name,role,hours\n佐藤,supporter,40\n"鈴木\n一郎,manager,40\n'
+    _, problems = csvio.read_table(text, "staff")
+    assert messages(problems) == [(3, "-", "import.cut_in_quotes")]
+    _, problems = _read_bytes(text.encode("utf-8"))
+    assert messages(problems) == [(3, "-", "import.cut_in_quotes")]
+    _, problems = _read_bytes(b'name,role,hours\n"x,supporter,40')  # no line end at all
+    assert messages(problems) == [(2, "-", "import.cut_in_quotes")]
+
+
+def test_quoted_fields_that_close_are_fine_even_at_the_very_end():
+    for text in ('name,role,hours\n"佐藤\n花子",supporter,40', 'name,role,hours\n"佐藤",supporter,"40"\n',
+                 'name,role,hours\n佐藤,supporter,40\n\n', "name,role,hours\r\n佐藤,supporter,40\r\n"):
+        rows, problems = csvio.read_table(text, "staff")
+        assert problems == [] and len(rows) == 1, text
+
+
+def test_a_header_over_100_columns():
+    header = ",".join(f"c{i}" for i in range(101))
+    _, problems = csvio.read_table(header + "\n", "staff")
+    assert messages(problems) == [(1, "-", "import.too_many_columns")]
+    assert problems[0].error.params == {"count": 101, "limit": 100}
+    header = "\n\n" + ",".join(["name", "role", "hours"] + [""] * 97) + "\n"  # 100 is fine
+    assert csvio.read_table(header, "staff")[1] == []
+
+
+def test_a_million_column_header_is_refused_at_once():
+    import time
+
+    data = (",".join(["x"] * 1_000_000) + "\n佐藤,supporter,40\n").encode()
+    start = time.perf_counter()
+    _, problems = _read_bytes(data)
+    assert time.perf_counter() - start < 2
+    assert len(problems) == 1 and problems[0].line == 1, messages(problems)
+
+
+def test_a_line_over_64_kib():
+    long_name = "x" * (65 * 1024)
+    _, problems = _read_bytes(f"name,role,hours\n佐藤,supporter,40\n{long_name},supporter,40\n".encode())
+    assert messages(problems) == [(3, "-", "import.line_too_long")]
+    # Measured in bytes: 21,846 kanji are 65,538 bytes of UTF-8.
+    _, problems = _read_bytes(f"name,role,hours\n{'山' * 21846},supporter,40\n".encode())
+    assert messages(problems) == [(2, "-", "import.line_too_long")]
+    rows, problems = _read_bytes(f"name,role,hours\n{'山' * 21000},supporter,40\n".encode())
+    assert problems == [] and len(rows) == 1
+    # A line longer than a read chunk, without any line end.
+    _, problems = _read_bytes(b"name,role,hours\n" + b"y" * (3 * csvio.CHUNK))
+    assert messages(problems) == [(2, "-", "import.line_too_long")]
+
+
+def test_a_value_over_the_field_limit_spread_over_lines():
+    value = "\n".join(["z" * 1000] * 70)  # 70 short lines inside one quoted value
+    _, problems = csvio.read_table(f'name,role,hours\n"{value}",supporter,40\n', "staff")
+    assert messages(problems) == [(2, "-", "import.field_too_long")]
+    import csv as csv_module
+
+    assert csv_module.field_size_limit() == 131072  # the module's limit is left as it was
+
+
+def test_line_numbers_across_read_chunks(monkeypatch):
+    monkeypatch.setattr(csvio, "CHUNK", 7)  # every line is cut by the chunks, CR LF pairs too
+    text = 'name,role,hours\r\n佐藤,supporter,40\r\n"鈴木\r\n一郎",manager,x\r\n高橋,boss,40\r\n'
+    rows, problems = _read_bytes(text.encode("utf-8"))
+    assert problems == []
+    assert [(line, cells[0]) for line, cells in rows] == [(2, "佐藤"), (3, "鈴木\r\n一郎"), (5, "高橋")]
+    rows, problems = _read_bytes(text.encode("cp932"))
+    assert [(line, cells[0]) for line, cells in rows] == [(2, "佐藤"), (3, "鈴木\r\n一郎"), (5, "高橋")]
+
+
+def test_workbooks_and_other_files_that_are_not_csv():
+    for data in (b"PK\x03\x04\x14\x00\x06\x00", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1\x00\x00"):
+        with pytest.raises(InputError) as info:
+            _read_bytes(data)
+        assert info.value.key == "import.excel_workbook"
+    with pytest.raises(InputError) as info:
+        _read_bytes("name,role,hours\n".encode("utf-16"))
+    assert info.value.key == "import.bad_encoding"
+    with pytest.raises(InputError) as info:
+        _read_bytes(b"name,role,hours\n\xe5\xb1\xb1\x00\n")
+    assert info.value.key == "import.bad_encoding"

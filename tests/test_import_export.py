@@ -89,7 +89,8 @@ def test_three_bad_rows_all_reported_and_the_database_byte_for_byte_unchanged(cl
     assert r.stderr == (
         "line 3: date: no such day: '2025-02-30'\n"
         "line 5: client: no client 'nobody' (give an id, a certificate number or the exact name)\n"
-        "line 6: types: unknown value 'visit' (choose from face, employer, remote, agency, center)\n"
+        "line 6: types: unknown value 'visit' (choose from face (対面支援), employer (企業訪問), remote (電話・メール等), "
+        "agency (関係機関との連絡調整), center (支援センターの支援))\n"
         "Error: 3 bad row(s); nothing was imported\n"
     )
     assert db_path.read_bytes() == before
@@ -106,8 +107,8 @@ def test_every_problem_of_a_client_file_in_japanese(cli, tmp_path):
     r = cli("import", "clients", path, AS_OF, env={"TEIKAN_LANG": "ja"})
     assert r.exit_code == 2
     assert r.stderr == (
-        "2行目: support_start: 利用開始日 2024-09-30 は就労6か月経過前です。2024-10-01 以降にしてください\n"
-        "4行目: certificate: 0123456789 は 3 行目と重複しています\n"
+        "2行目: 利用開始日: 利用開始日 2024-09-30 は就労6か月経過前です。2024-10-01 以降にしてください\n"
+        "4行目: 受給者証番号: 0123456789 は 3 行目と重複しています\n"
         "エラー: 2 行に誤りがあります。何も取り込んでいません\n"
     )
 
@@ -118,13 +119,14 @@ def test_header_errors_and_unknown_kind(cli, tmp_path, db_path):
     assert (r.exit_code, r.stdout) == (2, "")
     assert r.stderr == (
         "line 1: weekly: unknown column 'weekly' (columns of staff: name,role,hours,from,until,reduced_hours)\n"
-        "line 1: hours: required column 'hours' is missing\n"
+        "line 1: hours: required column 'hours' (週時間) is missing\n"
         "Error: 1 bad row(s); nothing was imported\n"
     )
     r = cli("import", "plans", path, AS_OF)
     assert r.exit_code == 2 and r.stderr.startswith("Error: KIND: unknown value 'plans'"), r
     r = cli("import", "staff", str(tmp_path / "missing.csv"), AS_OF)
-    assert (r.exit_code, r.stderr) == (2, f"Error: cannot read {tmp_path / 'missing.csv'}\n")
+    assert (r.exit_code, r.stderr) == (
+        2, f"Error: no file {tmp_path / 'missing.csv'} (check the name and the folder)\n")
     r = cli("import", "staff", write(tmp_path, "u16.csv", "name,role,hours\n", "utf-16"), AS_OF)
     assert r.exit_code == 2 and r.stderr.startswith("Error: the file is neither UTF-8 nor CP932"), r
     assert not db_path.exists()
@@ -187,6 +189,9 @@ def test_export_to_a_file_is_private_and_excel_gets_a_bom(cli, tmp_path):
     out = tmp_path / "clients.csv"
     out.write_text("old")
     os.chmod(out, 0o644)
+    r = cli("export", "clients", "--excel", "--output", str(out))
+    assert (r.exit_code, r.stdout, r.stderr) == (2, "", f"Error: {out} exists; use --force to overwrite\n")
+    assert out.read_text() == "old"
     r = cli("export", "clients", "--excel", "--output", str(out), "--force")
     assert (r.exit_code, r.stdout, r.stderr) == (0, f"wrote 5 clients rows to {out}\n", "")
     assert stat.S_IMODE(out.stat().st_mode) == 0o600
@@ -394,3 +399,154 @@ def test_export_import_round_trip(cli, caseload):
         for kind in ("staff", "clients", "contacts"):
             assert cli("--db", second, "export", kind).stdout == exported[kind]
         assert load_all(second) == load_all(first)
+
+
+# ------------------------------------------------------------------ files for people (SPEC §8, issues 16 and 17)
+
+FORMULA_STARTS = st.sampled_from(["", "", "=", "+", "-", "@", "'", "'=", "''+", "=HYPERLINK(\"x\")&"])
+
+
+@st.composite
+def hostile_caseloads(draw):
+    """A caseload whose names and notes start like formulas (and with the `'` that protects them)."""
+    staff, clients, contacts = draw(caseloads())
+    renamed = {}
+    for s in staff:
+        renamed.setdefault(s[0], draw(FORMULA_STARTS) + s[0])
+    staff = [(renamed[s[0]], *s[1:]) for s in staff]
+    for c in clients:
+        c["name"] = draw(FORMULA_STARTS) + c["name"]
+        c["staff"] = renamed.get(c["staff"]) if c["staff"] else None
+        if c["note"]:
+            c["note"] = draw(FORMULA_STARTS) + c["note"]
+    for c in contacts:
+        c["staff"] = renamed.get(c["staff"]) if c["staff"] else None
+        if c["note"]:
+            c["note"] = draw(FORMULA_STARTS) + c["note"]
+    return staff, clients, contacts
+
+
+@settings(max_examples=10, deadline=None, suppress_health_check=[HealthCheck.too_slow,
+                                                                  HealthCheck.function_scoped_fixture])
+@given(hostile_caseloads(), st.sampled_from([("plain", "en"), ("plain", "ja"), ("excel", "en"), ("excel", "ja")]))
+def test_every_export_imports_back_unchanged(cli, caseload, mode):
+    """Plain and --excel, in English and in Japanese: export → import into a new file gives the same records,
+    and importing the export again into the first file adds nothing."""
+    staff, clients, contacts = caseload
+    flags = ["--excel"] if mode[0] == "excel" else []
+    env = {"TEIKAN_LANG": mode[1]}
+    with tempfile.TemporaryDirectory() as folder:
+        first, second = str(Path(folder) / "a.db"), str(Path(folder) / "b.db")
+        build_directly(first, staff, clients, contacts)
+        for kind in ("staff", "clients", "contacts"):
+            r = cli("--db", first, "export", kind, *flags, env=env)
+            assert r.exit_code == 0, r
+            path = Path(folder) / f"{kind}.csv"
+            path.write_bytes(r.stdout.encode("utf-8"))
+            r = cli("--db", second, "import", kind, str(path), AS_OF, env=env)
+            assert r.exit_code == 0, r
+            r = cli("--db", first, "import", kind, str(path), AS_OF)
+            assert r.exit_code == 0 and r.stdout.split(": ", 1)[1].startswith("0 added"), r
+        assert load_all(second) == load_all(first)
+
+
+def test_an_excel_sheet_with_japanese_headers_and_labels(cli, db_path, tmp_path):
+    staff = write(tmp_path, "s.csv", "氏名,役割,週時間,開始日,終了日,短時間勤務\n佐藤 花子,就労定着支援員,40,令和6年4月1日,,いいえ\n"
+                                     "鈴木 一郎,サビ管,40,2024/4/1,,はい\n")
+    assert cli("import", "staff", staff, AS_OF).stdout == "staff: 2 added, 0 already present\n"
+    clients = write(tmp_path, "c.csv", "氏名,フリガナ,就職先,受給者証番号,支給決定期間,担当,障害種別,利用前サービス,就職日,"
+                                       "就労移行支援終了日,離職日,利用開始日,終了日,終了理由,メモ\n"
+                                       "山田 太郎,ヤマダ,みどり製作所,0123456789,,佐藤 花子,精神＋発達,就労移行,2024/4/1,,,"
+                                       "R6.10.1,,,\n", "cp932")
+    r = cli("import", "clients", clients, AS_OF)
+    assert (r.exit_code, r.stdout) == (0, "clients: 1 added, 0 already present\n"), r
+    contacts = write(tmp_path, "k.csv", "利用者,日付,支援内容,職員,分,場所,気になる兆候,センター連携理由,メモ\n"
+                                        "山田 太郎,2025-05-09,対面+企業訪問,佐藤 花子,60,職場,遅刻,,面談\n"
+                                        "0123456789,2025-05-10,支援センター,,,,,集団プログラム,\n")
+    assert cli("import", "contacts", contacts, AS_OF).stdout == "contacts: 2 added, 0 already present\n"
+    assert cli("export", "clients").stdout.splitlines()[1] == \
+        "山田 太郎,ヤマダ,みどり製作所,0123456789,,佐藤 花子,mental+developmental,transition,2024-04-01,,,2024-10-01,,,"
+    assert cli("export", "contacts").stdout.splitlines()[1:] == [
+        "0123456789,2025-05-09,face+employer,佐藤 花子,60,workplace,attendance,,面談",
+        "0123456789,2025-05-10,center,,,,,group-program,"]
+    r = cli("export", "contacts", "--excel", env={"TEIKAN_LANG": "ja"})
+    assert r.stdout.splitlines() == [
+        "\ufeff利用者,日付,支援内容,職員,分,場所,気になる兆候,センター連携理由,メモ",
+        "0123456789,2025-05-09,対面支援+企業訪問,佐藤 花子,60,職場,遅刻・欠勤,,面談",
+        "0123456789,2025-05-10,支援センターの支援,,,,,集団プログラム,"]
+    assert cli("export", "staff", "--excel", env={"TEIKAN_LANG": "ja"}).stdout.splitlines()[1:] == [
+        "佐藤 花子,就労定着支援員,40,2024-04-01,,いいえ", "鈴木 一郎,サービス管理責任者,40,2024-04-01,,はい"]
+    assert cli("export", "staff", "--excel").stdout.splitlines()[1] == "佐藤 花子,supporter,40,2024-04-01,,false"
+
+
+def test_import_errors_in_japanese_name_the_line_and_the_column(cli, tmp_path):
+    path = write(tmp_path, "s.csv", "氏名,役割,週時間\n佐藤,運転手,40\n鈴木,サビ管,たくさん\n")
+    r = cli("import", "staff", path, AS_OF, env={"TEIKAN_LANG": "ja"})
+    assert r.exit_code == 2
+    assert r.stderr.splitlines() == [
+        "2行目: 役割: '運転手' は指定できません（supporter（就労定着支援員）、manager（サービス管理責任者） のいずれか）",
+        "3行目: 週時間: 数値ではありません: 'たくさん'",
+        "エラー: 2 行に誤りがあります。何も取り込んでいません",
+    ]
+
+
+@pytest.mark.parametrize(("name", "content", "line", "message"), [
+    ("cut.csv", 'name,role,hours\n佐藤,supporter,40\n"鈴木,manager,40\n', 3,
+     'the file ends inside a quoted value begun on this line (a closing " is missing: was the file cut short?)'),
+    ("wide.csv", ",".join(f"c{i}" for i in range(101)) + "\n", 1, "the header has 101 columns; at most 100 are read"),
+    ("long.csv", "name,role,hours\n佐藤,supporter,40\n" + "x" * (65 * 1024) + ",supporter,40\n", 3,
+     "the line is longer than 65536 bytes; nothing after it was read"),
+])
+def test_csv_limits_through_the_cli(cli, db_path, tmp_path, name, content, line, message):
+    r = cli("import", "staff", write(tmp_path, name, content), AS_OF)
+    assert (r.exit_code, r.stdout) == (2, "")
+    assert r.stderr == f"line {line}: -: {message}\nError: 1 bad row(s); nothing was imported\n"
+    assert not db_path.exists()
+
+
+def test_a_million_column_header_takes_no_time_and_one_line(cli, tmp_path):
+    import time
+
+    path = tmp_path / "million.csv"
+    path.write_bytes(b",".join([b"c"] * 1_000_000) + b"\n")
+    start = time.perf_counter()
+    r = cli("import", "staff", str(path), AS_OF)
+    assert time.perf_counter() - start < 2
+    assert r.exit_code == 2 and len(r.stderr.splitlines()) == 2, r
+    assert r.stderr.startswith("line 1: -: the line is longer than 65536 bytes"), r
+
+
+def test_missing_folder_workbook_and_unreadable_files(cli, tmp_path):
+    r = cli("import", "clients", str(tmp_path / "nofile.csv"), AS_OF)
+    assert r.stderr == f"Error: no file {tmp_path / 'nofile.csv'} (check the name and the folder)\n"
+    r = cli("import", "clients", str(tmp_path / "nofile.csv"), AS_OF, env={"TEIKAN_LANG": "ja"})
+    assert r.stderr == f"エラー: ファイル {tmp_path / 'nofile.csv'} がありません（名前とフォルダを確認してください）\n"
+    r = cli("import", "clients", str(tmp_path), AS_OF)
+    assert r.stderr == f"Error: {tmp_path} is a folder, not a CSV file\n"
+    book = tmp_path / "clients.xlsx"
+    book.write_bytes(b"PK\x03\x04\x14\x00\x06\x00\x08\x00" + b"\x00" * 100)
+    r = cli("import", "clients", str(book), AS_OF)
+    assert (r.exit_code, r.stderr) == (2, "Error: this is an Excel workbook, not a CSV file: save it as CSV (UTF-8) "
+                                          "first (in Excel: Save As, CSV UTF-8)\n")
+    r = cli("import", "clients", str(book), AS_OF, env={"TEIKAN_LANG": "ja"})
+    assert r.exit_code == 2 and "Excel のブック" in r.stderr and "CSV UTF-8" in r.stderr, r
+    if os.geteuid() != 0:  # root reads any file
+        locked = tmp_path / "locked.csv"
+        locked.write_text("name,role,hours\n")
+        locked.chmod(0)
+        r = cli("import", "staff", str(locked), AS_OF)
+        assert r.stderr == f"Error: cannot read {locked}\n"
+
+
+def test_export_output_needs_force_to_replace(cli, tmp_path):
+    import_examples(cli, "staff")
+    out = tmp_path / "staff.csv"
+    assert cli("export", "staff", "--output", str(out)).exit_code == 0
+    first = out.read_bytes()
+    r = cli("export", "staff", "--output", str(out), "--excel")
+    assert (r.exit_code, r.stdout, r.stderr) == (2, "", f"Error: {out} exists; use --force to overwrite\n")
+    assert out.read_bytes() == first
+    r = cli("export", "staff", "--output", str(out), env={"TEIKAN_LANG": "ja"})
+    assert r.stderr == f"エラー: {out} は既にあります。上書きするには --force を指定してください\n"
+    assert cli("export", "staff", "--output", str(out), "--excel", "--force").exit_code == 0
+    assert out.read_bytes().startswith(b"\xef\xbb\xbf")

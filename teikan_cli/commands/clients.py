@@ -64,7 +64,7 @@ def add_client(
 
 
 def list_clients(
-    status: str = option("--status", "active", "STATUS", values="status"),
+    status: str = option("--status", "active", "STATUS", values="status_filter"),
     fmt: str = format_opt(),
     excel: bool = excel_opt(),
     wareki: bool = wareki_opt(),

@@ -101,6 +101,12 @@ def close_stores() -> None:
 
 
 def echo(text: str) -> None:
+    """Human output, through `render.safe_text` (line breaks kept): no text from the data reaches the terminal
+    as a control sequence, whichever message it is part of."""
+    if not text.isprintable():
+        from ..render import safe_text
+
+        text = safe_text(text, newline="\n")
     typer.echo(text)
 
 

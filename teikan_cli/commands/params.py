@@ -12,7 +12,7 @@ import typer
 CODED: dict[str, str] = {
     "--type": "type", "--place": "place", "--concern": "concern", "--center-reason": "center_reason",
     "--center-cooperation": "center_reason", "--disability": "disability", "--prior-service": "prior_service",
-    "--role": "role", "--status": "status", "--delivered-to": "delivered_to", "--to": "recipient",
+    "--role": "role", "--status": "status_filter", "--delivered-to": "delivered_to", "--to": "recipient",
     "--method": "method", "--copy": "copy",
 }
 CODED_IN: dict[tuple[str, str], str | None] = {("end-client", "--reason"): "end_reason"}
@@ -25,15 +25,6 @@ def coded_kind(command: str, option: str) -> str | None:
     return CODED.get(option)
 
 
-def _completion(kind: str):
-    def complete(incomplete: str) -> list[str]:
-        from ..names import completions
-
-        return completions(kind, incomplete)
-
-    return complete
-
-
 def argument(metavar: str, default: Any = ...) -> Any:
     return typer.Argument(default, metavar=metavar, show_default=False)
 
@@ -42,7 +33,9 @@ def option(name: str, default: Any = None, metavar: str | None = None, *, values
            flag: str | None = None) -> Any:
     """An option; `values` names its vocabulary kind (for completion), `flag` a `--x/--no-x` pair."""
     names = (f"{name}/{flag}",) if flag else (name,)
-    extra = {"autocompletion": _completion(values)} if values else {}
+    from ..names import completion
+
+    extra = {"autocompletion": completion(values)} if values else {}
     return typer.Option(default, *names, metavar=metavar, show_default=False, **extra)
 
 

@@ -21,7 +21,8 @@ def import_csv(
 
     day = resolve_as_of(as_of)
     what = choice(kind, csvio.KINDS, "KIND")
-    rows, problems = csvio.read_table(csvio.decode(_read_input(file)), what)
+    with _open_input(file) as stream:
+        rows, problems = csvio.read_table(stream, what)
     with _progress() as bar, _without_gc():
         parsed, row_problems = csvio.parse_rows(what, rows, day, bar("check", len(rows)))
         store, plan = _planned(what, parsed, problems + row_problems, day)
@@ -48,7 +49,7 @@ def export_csv(
     _refuse_existing(output, force)
     store = open_read()
     records, refs = _export_records(store, what, pseudonymize)
-    counted = _Counted(csvio.export_rows(what, records, refs))
+    counted = _Counted(csvio.export_rows(what, records, refs, excel=excel))
     _write_output(csvio.csv_chunks(counted), output, excel)
     if output is not None:
         echo(_t("export.done", count=counted.count - 1, kind=_t(f"kind.{what}"), path=output))
@@ -65,7 +66,7 @@ def _planned(what, parsed, problems, day):
         raise DatabaseError("db.missing", path=str(path))  # no clients yet: nothing to refer to
     store = open_read() if path.exists() else None
     plan = csvio.plan_import(what, parsed, _load_existing(store, what), day)
-    _stop_on(problems + plan.problems)
+    _stop_on(problems + plan.problems, what)
     if store is not None:
         store.checked_version = store.data_version()
     return store, plan
@@ -78,7 +79,7 @@ def _write(store, what, parsed, plan, day, bar):
     with store.write():
         if getattr(store, "checked_version", None) != store.data_version():
             plan = csvio.plan_import(what, parsed, _load_existing(store, what), day)
-            _stop_on(plan.problems)
+            _stop_on(plan.problems, what)
         _insert(store, plan, bar("write", len(plan.add)))
     return plan
 
@@ -105,14 +106,25 @@ def _refuse_existing(output: str | None, force: bool) -> None:
         raise InputError("output.exists", path=output)
 
 
-def _read_input(file: str) -> bytes:
+def _open_input(file: str):
+    """The file as a binary stream, read a chunk at a time; stdin is spooled (to a temporary file past 8 MB) so
+    that it can be read again, as a CP932 file is."""
+    import shutil
+    import tempfile
+
     from ..errors import InputError
 
     if file == "-":
-        return sys.stdin.buffer.read()
+        spool = tempfile.SpooledTemporaryFile(max_size=8 << 20)
+        shutil.copyfileobj(sys.stdin.buffer, spool)
+        spool.seek(0)
+        return spool
     try:
-        with open(file, "rb") as handle:
-            return handle.read()
+        return open(file, "rb")
+    except FileNotFoundError:
+        raise InputError("import.missing", path=file) from None
+    except IsADirectoryError:
+        raise InputError("import.folder", path=file) from None
     except OSError:
         raise InputError("import.unreadable", path=file) from None
 
@@ -140,13 +152,16 @@ def _insert(store, plan, progress) -> None:
         store.insert_contacts_bulk(plan.add, progress)
 
 
-def _stop_on(problems) -> None:
-    """Every bad row, in file order, then exit 2 (cli.main prints them): nothing has been written."""
+def _stop_on(problems, kind: str) -> None:
+    """Every bad row, in file order, then exit 2 (cli.main prints them): nothing has been written. Columns are
+    named as the person knows them (利用開始日 in Japanese)."""
+    from ..csvio import column_title
     from ..errors import RowErrors
 
     if problems:
         ordered = sorted(problems, key=lambda p: p.line)
-        raise RowErrors([(p.line, p.column, _without_column(p.error.message(), p.column)) for p in ordered])
+        raise RowErrors([(p.line, column_title(kind, p.column), _without_column(p.error.message(), p.column))
+                         for p in ordered])
 
 
 def _without_column(message: str, column: str) -> str:

@@ -145,9 +145,9 @@ def label(code: str, lang: str, kind: str = "") -> str:
     if kind in ("recipient", "method"):
         entry = WORDS.get(f"{kind}.{code}")
     else:
-        from ..i18n import LABELS
+        from ..names import describe
 
-        entry = LABELS.get(f"{code}:{kind}" if kind else code)
+        return describe(f"{code}:{kind}" if kind else code, "ja" if _index(lang) else "en") or code
     return entry[_index(lang)] if entry else code
 
 
