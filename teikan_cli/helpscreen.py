@@ -92,7 +92,7 @@ def _rows(items: Sequence[tuple[str, str]], width: int, indent: int = 2) -> list
 def app_help(lang: str, width: int = 80) -> str:
     """`teikan --help`: what teikan is, the global options, every command with its one-line summary."""
     app = helptext.APP
-    lines = [f"{word('usage', lang)}: teikan [{word('options_meta', lang)}] COMMAND [ARGS]...", ""]
+    lines = [f"{word('usage', lang)}: teikan [{word('options_meta', lang)}] {word('command_meta', lang)}", ""]
     lines += ["  " + line for line in wrap(pick(app["summary"], lang), width - 2)]
     lines += [""] + ["  " + line for line in wrap(pick(app["description"], lang), width - 2)]
     lines += ["", f"{word('options', lang)}:"]

@@ -27,6 +27,7 @@ WORDS = {
     "usage": ("Usage", "使い方"),
     "options": ("Options", "オプション"),
     "options_meta": ("OPTIONS", "オプション"),
+    "command_meta": ("COMMAND [ARGS]...", "コマンド [引数]..."),
     "arguments": ("Arguments", "引数"),
     "commands": ("Commands", "コマンド"),
     "required": ("required", "必須"),
