@@ -17,7 +17,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
-from typing import Callable, Iterable, Mapping
+from typing import Callable, Iterable, Mapping, Sequence
 
 from .dates import Month
 from .models import CONCERNS, Caseload, Client, Contact, MonthActivity, Plan
@@ -28,13 +28,14 @@ from .rules import (
     face_to_face_findings,
     grant_findings,
     handover_findings,
-    latest_plan,
+    delivery_due,
+    latest_agreed_plan,
     plan_due,
-    plan_review_due,
+    review_due,
     support_report_findings,
 )
 
-NEEDS = ("face", "employer", "report", "plan-review", "handover", "grant")
+NEEDS = ("face", "employer", "report", "plan-consent", "plan-delivery", "plan-review", "handover", "grant")
 PLAN_LOOKAHEAD_DAYS = 30  # SPEC §10: a review falling due within 30 days
 HANDOVER_LOOKAHEAD_DAYS = 90  # SPEC §10: share deadline within 90 days
 GRANT_LOOKAHEAD_DAYS = 30  # SPEC §10 / §4.8: grant expiring within 30 days
@@ -89,17 +90,32 @@ class StaffDue:
 
 
 def next_plan_due(client: Client, plans: Iterable[Plan], as_of: date, settings: Settings = Settings()) -> date | None:
-    """The day the first plan (start + 30 days) or the next review (latest plan + six months) is due.
+    """The day the first plan (start + 30 days) or the next review of the agreed plan in force is due.
 
     None before the service starts. Same reading as `rules.plan_findings`, without its "already overdue" cut.
     """
     # 基準省令 第206条の12 (準用 第58条): 個別支援計画を作成し、少なくとも6月に1回以上見直す.
     if client.support_start > as_of:
         return None
-    latest = latest_plan(plans, as_of)
+    latest = latest_agreed_plan(plans, as_of)
     if latest is None:
         return plan_due(client.support_start, settings.plan_first_days)
-    return plan_review_due(latest.date, settings.plan_review_months)
+    return review_due(latest, settings.plan_review_months)
+
+
+def plan_steps(client: Client, plans: Sequence[Plan], as_of: date) -> list[Need]:
+    """`plan-consent`: a version was made but not yet agreed (by the month's end, or 個別支援計画未作成減算);
+    `plan-delivery`: the agreed plan in force is not yet handed over (14 days after the consent)."""
+    if client.support_start > as_of:
+        return []
+    needs = []
+    made = [p for p in plans if p.date <= as_of]
+    if made and made[-1].consent_date is None:
+        needs.append(Need("plan-consent", Month.of(as_of).last))
+    latest = latest_agreed_plan(plans, as_of)
+    if latest is not None and latest.delivered_date is None:
+        needs.append(Need("plan-delivery", delivery_due(latest)))
+    return needs
 
 
 def month_needs(caseload: Caseload, month: Month, as_of: date) -> dict[int, list[Need]]:
@@ -122,7 +138,9 @@ def dated_needs(caseload: Caseload, as_of: date) -> dict[int, list[Need]]:
     by_id = {c.id: c for c in caseload.clients}
     needs: dict[int, list[Need]] = defaultdict(list)
     for client in ctx.current_clients():
-        due = next_plan_due(client, caseload.plans.get(client.id, ()), as_of, ctx.settings)
+        plans = caseload.plans.get(client.id, ())
+        needs[client.id].extend(plan_steps(client, plans, as_of))
+        due = next_plan_due(client, plans, as_of, ctx.settings)
         if due is not None and (due - as_of).days <= PLAN_LOOKAHEAD_DAYS:
             needs[client.id].append(Need("plan-review", due))
     for finding in handover_findings(ctx):

@@ -145,16 +145,33 @@ def _demo_client(item: dict, client_id: int, day: date, staff: set[str]) -> Demo
     contacts = tuple(
         _contact(c, client, day, staff) for c in item.get("contacts", ()) if _on_or_before(c["date"], day)
     )
-    plans = tuple(
-        Plan(id=0, client_id=client_id, date=date.fromisoformat(p["date"]),
-             center_cooperation=choices(p.get("center_cooperation"), CENTER_REASONS, "center_cooperation"))
-        for p in item.get("plans", ()) if _on_or_before(p["date"], day)
-    )
+    plans = tuple(_plan(p, client_id, day) for p in item.get("plans", ()) if _on_or_before(p["date"], day))
     reports = tuple(
         (Month.parse_iso(month), date.fromisoformat(shared))
         for month, shared in sorted(item.get("reports_shared", {}).items()) if _on_or_before(shared, day)
     )
     return DemoClient(client, contacts, plans, _handover(item.get("handover"), client_id, day), reports)
+
+
+def _plan(item: dict, client_id: int, day: date) -> Plan:
+    """A plan version of the demo. Unless the file says otherwise (`"consent_date": null` is a draft never agreed,
+    `"delivered_date": null` an agreed plan not handed over), a plan is agreed five days after it is made and
+    handed to the client and the 相談支援事業所 three days later; what happened after `day` is not known yet."""
+    from datetime import timedelta
+
+    made = date.fromisoformat(item["date"])
+
+    def when(key: str, default: date | None) -> date | None:
+        value = date.fromisoformat(item[key]) if item.get(key) else (None if key in item else default)
+        return value if value is not None and value <= day else None
+
+    consent = when("consent_date", made + timedelta(days=5))
+    delivered = when("delivered_date", consent + timedelta(days=3) if consent else None) if consent else None
+    return Plan(id=0, client_id=client_id, date=made,
+                center_cooperation=choices(item.get("center_cooperation"), CENTER_REASONS, "center_cooperation"),
+                consent_date=consent, delivered_date=delivered,
+                delivered_to=("client", "consultation") if delivered else (),
+                long_goal=item.get("long_goal"), short_goal=item.get("short_goal"), items=tuple(item.get("items", ())))
 
 
 def _contact(item: dict, client: Client, day: date, staff: set[str]) -> Contact:

@@ -70,7 +70,7 @@ def cell(value, column: str = "", wareki_dates: bool = False) -> str:
 
 # List columns whose items are codes shown by their label (`face` → 対面支援); other lists show their items.
 LABELLED_LISTS = {"concerns": "concern", "disabilities": "disability", "center_cooperation": "center_reason",
-                  "types": "type"}
+                  "types": "type", "delivered_to": "delivered_to", "recipients": "recipient"}
 
 
 def header(column: str, rows: Sequence[dict] = ()) -> str:

@@ -309,22 +309,74 @@ def latest_plan(plans, day: date):
     return found
 
 
+def agreed_plans(plans, day: date) -> list:
+    """The versions agreed by the client (本人の同意) on or before `day`, oldest first."""
+    return [p for p in plans if p.consent_date is not None and p.consent_date <= day]
+
+
+def latest_agreed_plan(plans, day: date):
+    """The plan in force on `day`: the latest version agreed on or before it (a draft never agreed is not)."""
+    agreed = agreed_plans(plans, day)
+    return agreed[-1] if agreed else None
+
+
+def review_due(plan, months: int = 6) -> date:
+    """The day a plan must be reviewed by: six months on (民法 §140, §143), or its own `next_review` if earlier."""
+    due = plan_review_due(plan.date, months)
+    return min(due, plan.next_review) if plan.next_review is not None else due
+
+
 def plan_findings(ctx: Context) -> list[Finding]:
-    # 基準省令 第58条 (個別支援計画の作成等, 就労定着支援に準用): 少なくとも6月に1回以上見直す.
+    # 基準省令 第58条 (個別支援計画の作成等, 就労定着支援に準用): 作成し、少なくとも6月に1回以上見直す; the plan
+    # counts once explained to and agreed by the client (同条第7項: 文書により利用者の同意を得る).
     findings = []
     for c in ctx.current_clients():
         if c.support_start > ctx.as_of:
             continue
-        latest = latest_plan(ctx.caseload.plans.get(c.id, ()), ctx.as_of)
+        latest = latest_agreed_plan(ctx.caseload.plans.get(c.id, ()), ctx.as_of)
         if latest is None:
             due = plan_due(c.support_start, ctx.settings.plan_first_days)
             if ctx.as_of >= due:
                 findings.append(_finding("plan-missing", WARNING, c, ctx.as_of, due=due.isoformat()))
             continue
-        current_until = plan_review_due(latest.date, ctx.settings.plan_review_months)
+        current_until = review_due(latest, ctx.settings.plan_review_months)
         if ctx.as_of > current_until:
             findings.append(_finding("plan-review-overdue", WARNING, c, ctx.as_of, plan=latest.date.isoformat(),
                                      due=current_until.isoformat()))
+    return findings
+
+
+DELIVERY_DAYS = 14  # SPEC §6 plan-not-delivered: the plan handed over within 14 days of the consent
+
+
+def delivery_due(plan) -> date:
+    return plan.consent_date + timedelta(days=DELIVERY_DAYS)
+
+
+def plan_delivery_findings(ctx: Context) -> list[Finding]:
+    # R6 Q&A VOL.1 問82 / 基準省令 第58条第8項 (準用): the agreed plan is handed (交付) to the client and to the
+    # client's 相談支援事業所; a warning once 14 days have passed since the consent without it.
+    findings = []
+    for c in ctx.current_clients():
+        latest = latest_agreed_plan(ctx.caseload.plans.get(c.id, ()), ctx.as_of)
+        if latest is not None and latest.delivered_date is None and ctx.as_of > delivery_due(latest):
+            findings.append(_finding("plan-not-delivered", WARNING, c, ctx.as_of, plan=latest.date.isoformat(),
+                                     consent=latest.consent_date.isoformat(), due=delivery_due(latest).isoformat()))
+    return findings
+
+
+def plan_agreed_findings(ctx: Context) -> list[Finding]:
+    # 報酬告示 個別支援計画未作成減算 (就労定着支援に準用される基準省令 第58条): each month of service from the
+    # second needs a plan agreed by the client by the month's end. Said once the month is over.
+    month = ctx.month
+    if ctx.as_of <= month.last:
+        return []
+    findings = []
+    for c in ctx.clients_active_in(month):
+        if Month.of(c.support_start) >= month:
+            continue  # the month of support_start is exempt: the plan is made in it
+        if not agreed_plans(ctx.caseload.plans.get(c.id, ()), month.last):
+            findings.append(_finding("plan-not-agreed", ERROR, c, month, month=str(month)))
     return findings
 
 
@@ -374,6 +426,8 @@ RULES: tuple[Rule, ...] = (
     Rule("period", (("period-exceeded", ERROR),), "dated", period_findings),
     Rule("grant", (("grant-expiring", WARNING), ("grant-expired", ERROR)), "dated", grant_findings),
     Rule("plan", (("plan-missing", WARNING), ("plan-review-overdue", WARNING)), "dated", plan_findings),
+    Rule("plan-agreed", (("plan-not-agreed", ERROR),), "month", plan_agreed_findings),
+    Rule("plan-delivered", (("plan-not-delivered", WARNING),), "dated", plan_delivery_findings),
     Rule("employment", (("employment-ended", WARNING),), "dated", employment_findings),
     Rule("handover-reduction", (("handover-reduction-risk", WARNING),), "report",
          lambda ctx: handover_reduction_findings(ctx.caseload, ctx.month, ctx.as_of)),

@@ -62,7 +62,7 @@ def build_draft(office: Office, client: Client, month: Month, contacts: list[Con
                 handover: Handover | None, shared_on: date | None, as_of: date, *, wareki_dates: bool = False,
                 share_command: str = "") -> Draft:
     """The draft for one client and month. `contacts` are that month's; `plans` the client's, oldest first."""
-    from .rules import handover_state, plan_review_due
+    from .rules import handover_state
 
     day = _day_formatter(wareki_dates)
     fill = lambda hint: t("support_report.fill", hint=t(f"support_report.fill.{hint}"))  # noqa: E731
@@ -79,11 +79,19 @@ def build_draft(office: Office, client: Client, month: Month, contacts: list[Con
     if office.number:
         office_line += _paren(t("support_report.office_number", number=office.number))
 
-    current = [p for p in plans if p.date <= min(month.last, as_of)]
-    plan = current[-1] if current else None
+    from .documents.sources import plan_in_force
+    from .rules import review_due
+
+    plan = plan_in_force([p for p in plans if p.date <= as_of], Month.of(min(month.last, as_of)))
     goal = [fill("goal")]
     if plan is not None:
-        goal.insert(0, t("support_report.plan", date=day(plan.date), due=day(plan_review_due(plan.date))))
+        # SPEC §11: the month's goal comes from the plan in force (the latest agreed by the month's end).
+        goal = [t("support_report.plan", date=day(plan.date), due=day(review_due(plan)))]
+        goal += [t(f"support_report.{key}", text=_clean(value)) for key, value in
+                 (("long_goal", plan.long_goal), ("short_goal", plan.short_goal)) if value]
+        goal += [t("support_report.item", text=_clean(item)) for item in plan.items]
+        if len(goal) == 1:
+            goal.append(fill("goal"))
 
     summary = [_counts_line(in_month), _concerns_line(in_month), fill("summary")]
 
@@ -115,6 +123,8 @@ def build_draft(office: Office, client: Client, month: Month, contacts: list[Con
     note = t("support_report.draft_note") + (" " if language() == "en" else "") + (
         t("support_report.shared", date=day(shared_on)) if shared_on is not None
         else t("support_report.share_hint", command=share_command))
+    if not any("face" in c.types for c in in_month):
+        note = t("support_report.no_face") + (" " if language() == "en" else "") + note
     return Draft(t("support_report.title"), note, sections)
 
 
@@ -192,7 +202,9 @@ def _counts_line(contacts: list[Contact]) -> str:
     counts = Counter(k for c in contacts for k in c.types)
     detail = _join([t("support_report.count_item", label=label(k + ":type"), count=counts[k])
                     for k in CONTACT_TYPES if counts[k]])
-    return t("support_report.counts", detail=detail, total=len(contacts))
+    several = sum(counts.values()) > len(contacts)
+    return t("support_report.counts_several" if several else "support_report.counts", detail=detail,
+             total=len(contacts))
 
 
 def _concerns_line(contacts: list[Contact]) -> str:
@@ -223,12 +235,9 @@ def _day_formatter(wareki_dates: bool):
     lang = language()
 
     def day(value: date, weekday: bool = False) -> str:
-        text = value.isoformat()
-        if wareki_dates:
-            text += _paren(wareki(value))
-        if weekday:
-            text += _paren(_WEEKDAYS[lang][value.weekday()])
-        return text
+        """`2026-09-04（令和8年9月4日・金）`: 和暦 and weekday in one pair of parentheses."""
+        extra = ([wareki(value)] if wareki_dates else []) + ([_WEEKDAYS[lang][value.weekday()]] if weekday else [])
+        return value.isoformat() + (_paren(("・" if lang == "ja" else ", ").join(extra)) if extra else "")
 
     return day
 

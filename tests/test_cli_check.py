@@ -30,7 +30,7 @@ def build_office(cli, *, may_report: bool = True, may_employer: bool = True) -> 
         ("add-client", "山田 太郎", "--employment-start", "2024-04-01", "--support-start", "2024-10-01", SETUP),
         ("add-staff", "佐藤", "--role", "supporter", "--hours", "40", "--from", "2024-10-01", SETUP),
         ("add-staff", "田中", "--role", "manager", "--hours", "40", "--from", "2024-10-01", SETUP),
-        ("plan", "1", "--date", "2025-05-01", SETUP),
+        ("plan", "1", "--date", "2025-05-01", "--consent-date", "2025-05-01", "--delivered-date", "2025-05-01", SETUP),
         ("log-visit", "1", "--date", "2025-05-12", *types, SETUP),
     ] + ([("share-report", "1", "--month", "2025-05", "--date", "2025-05-30", SETUP)] if may_report else []))
 
@@ -86,7 +86,7 @@ def test_line_format_of_spec_section_6(cli):
     ok(cli("add-client", "山田 太郎", "--employment-start", "2024-04-01", "--support-start", "2024-10-01", SETUP))
     ok(cli("add-staff", "佐藤", "--role", "supporter", "--hours", "40", SETUP))
     ok(cli("add-staff", "田中", "--role", "manager", "--hours", "40", SETUP))
-    ok(cli("plan", "12", "--date", "2025-05-01", SETUP))
+    ok(cli("plan", "12", "--date", "2025-05-01", "--consent-date", "2025-05-01", "--delivered-date", "2025-05-01", SETUP))
     ok(cli("log-visit", "12", "--date", "2025-06-03", "--type", "employer", "--as-of=2025-06-03"))
     ok(cli("share-report", "12", "--month", "2025-06", "--date", "2025-06-30", "--as-of=2025-06-30"))
     r = cli("check", "--month", "2025-06", "--as-of=2025-07-01")
@@ -150,7 +150,7 @@ def handover_office(cli) -> None:
         ("add-client", "鈴木 一郎", "--employment-start", "2022-04-01", "--support-start", "2022-10-01", SETUP),
         ("add-staff", "佐藤", "--role", "supporter", "--hours", "40", SETUP),
         ("add-staff", "田中", "--role", "manager", "--hours", "40", SETUP),
-        ("plan", "1", "--date", "2025-05-01", SETUP),
+        ("plan", "1", "--date", "2025-05-01", "--consent-date", "2025-05-01", "--delivered-date", "2025-05-01", SETUP),
     ])
 
 

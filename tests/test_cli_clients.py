@@ -146,7 +146,7 @@ def test_clients_empty_database(cli):
 def test_show_client_json_shape(office):
     ok(office("log-visit", "1", "--date", "2025-06-03", "--type", "face", "--type", "employer", "--staff", "佐藤",
               "--minutes", "60", "--place", "workplace", "--concern", "attendance", "--note", "様子を確認", AS_OF))
-    ok(office("plan", "1", "--date", "2025-05-01", "--center-cooperation", "advice", AS_OF))
+    ok(office("plan", "1", "--date", "2025-05-01", "--consent-date", "2025-05-01", "--delivered-date", "2025-05-01", "--center-cooperation", "advice", AS_OF))
     ok(office("handover", "1", "--center", "○○障害者就業・生活支援センター", "--consent-date", "2025-06-01", AS_OF))
     data = json.loads(ok(office("show-client", "0123456789", "--format", "json", AS_OF)).stdout)
     assert list(data) == ["client", "contacts", "plans", "handover", "findings"]
@@ -155,8 +155,8 @@ def test_show_client_json_shape(office):
         "id": 1, "client_id": 1, "date": "2025-06-03", "types": ["face", "employer"], "staff": "佐藤", "minutes": 60,
         "place": "workplace", "concerns": ["attendance"], "center_reason": None, "note": "様子を確認",
     }]
-    assert data["plans"] == [{"id": 1, "date": "2025-05-01", "consent_date": None, "delivered_date": None,
-                              "delivered_to": [], "long_goal": None, "short_goal": None, "items": [],
+    assert data["plans"] == [{"id": 1, "date": "2025-05-01", "consent_date": "2025-05-01",
+                              "delivered_date": "2025-05-01", "delivered_to": ["client", "consultation"], "long_goal": None, "short_goal": None, "items": [],
                               "next_review": None, "center_cooperation": ["advice"], "monitorings": []}]
     assert data["handover"] == {"center": "○○障害者就業・生活支援センター", "consent_date": "2025-06-01", "shared_date": None,
                                 "not_needed": False, "state": "consented", "note": None}
@@ -186,7 +186,7 @@ def test_show_client_table(office):
         "  Certificate    0123456789\n"
     )
     assert "  Support end    2027-09-30\n  Share by       2027-06-30\n" in r.stdout
-    assert r.stdout.endswith("plan-missing  2025-06  no individual support plan yet (due by 2024-10-31)\n")
+    assert r.stdout.endswith("plan-missing  2025-06  no individual support plan agreed by the client yet (due by 2024-10-31)\n")
 
 
 def test_show_client_csv_is_the_client_row(office):
@@ -291,15 +291,15 @@ def test_add_staff_and_list(cli):
 
 
 def test_plan(office):
-    ok(office("plan", "1", "--date", "2024-10-01", AS_OF), "recorded plan #1 for client #1 山田 太郎 on 2024-10-01\n")
-    ok(office("plan", "1", "--date", "2025-04-01", "--center-cooperation", "advice", "--center-cooperation",
+    ok(office("plan", "1", "--date", "2024-10-01", "--consent-date", "2024-10-01", "--delivered-date", "2024-10-01", AS_OF), "recorded plan #1 for client #1 山田 太郎 on 2024-10-01\n")
+    ok(office("plan", "1", "--date", "2025-04-01", "--consent-date", "2025-04-01", "--delivered-date", "2025-04-01", "--center-cooperation", "advice", "--center-cooperation",
               "team-support", AS_OF), "recorded plan #2 for client #1 山田 太郎 on 2025-04-01\n")
     # the same date again updates that plan
-    ok(office("plan", "1", "--date", "2025-04-01", "--center-cooperation", "group-program", AS_OF),
+    ok(office("plan", "1", "--date", "2025-04-01", "--consent-date", "2025-04-01", "--delivered-date", "2025-04-01", "--center-cooperation", "group-program", AS_OF),
        "recorded plan #2 for client #1 山田 太郎 on 2025-04-01\n")
     plans = json.loads(ok(office("show-client", "1", "--format", "json", AS_OF)).stdout)["plans"]
     assert [(p["id"], p["date"], p["consent_date"], p["center_cooperation"]) for p in plans] == [
-        (1, "2024-10-01", None, []), (2, "2025-04-01", None, ["group-program"])]
+        (1, "2024-10-01", "2024-10-01", []), (2, "2025-04-01", "2025-04-01", ["group-program"])]
 
 
 def test_handover_record_and_update(office):

@@ -27,7 +27,7 @@ def add_client(cli, name, employer=None, staff=None, start="2024-10-01", plan="2
         args += [f"--{key.replace('_', '-')}", value]
     ok(cli, *args)
     if plan:
-        ok(cli, "plan", name, "--date", plan)
+        ok(cli, "plan", name, "--date", plan, "--consent-date", plan, "--delivered-date", plan)
 
 
 def finish_month(cli, name, month="2025-06", day="2025-06-10"):
@@ -170,7 +170,7 @@ def test_handover_shared_or_not_needed_is_no_need(office):
     cli = office
     for name in ("青木 一", "井上 二"):
         ok(cli, "add-client", name, "--employment-start", "2022-04-01", "--support-start", "2022-10-01")
-        ok(cli, "plan", name, "--date", "2025-05-01")
+        ok(cli, "plan", name, "--date", "2025-05-01", "--consent-date", "2025-05-01", "--delivered-date", "2025-05-01")
         finish_month(cli, name)
     assert [c["needs"] for g in due_json(cli)["staff"] for e in g["employers"] for c in e["clients"]] == [
         ["handover"], ["handover"]]

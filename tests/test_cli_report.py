@@ -37,6 +37,8 @@ def june_office(cli) -> None:
         ("add-client", "伊藤 三郎", "--employment-start", "2024-12-01", "--support-start", "2025-06-30", SETUP),
         ("add-staff", "佐藤", "--role", "supporter", "--hours", "40", SETUP),
         ("add-staff", "田中", "--role", "manager", "--hours", "40", SETUP),
+        *[("plan", str(n), "--date", "2024-10-01", "--consent-date", "2024-10-01", "--delivered-date", "2024-10-01",
+           SETUP) for n in range(1, 5)],
         # 1: face + employer, report shared → billable
         ("log-visit", "1", "--date", "2025-06-10", "--type", "face", "--type", "employer", SETUP),
         ("share-report", "1", "--month", "2025-06", "--date", "2025-06-30", SETUP),
@@ -101,9 +103,9 @@ def test_report_findings_are_those_of_the_month(cli):
         ("warning", "employer-visit-missing", 4), ("warning", "center-cooperation-unplanned", 4),
         ("warning", "employer-visit-missing", 5),
     ]
-    # the report of the month of --as-of also lists the dated rules (plan-missing here)
+    # the report of the month of --as-of also lists the dated rules (plan-review-overdue here: the plans of 2024-10-01 are past six months)
     data = json.loads(ok(cli("report", "--month", "2025-07", "--format", "json", SETUP)).stdout)
-    assert {f["rule"] for f in data["findings"]} == {"plan-missing"}
+    assert {f["rule"] for f in data["findings"]} == {"plan-review-overdue"}
 
 
 def test_report_csv_is_the_client_rows(cli):
@@ -181,7 +183,8 @@ def populate(count: int) -> None:
             store.insert_contact(Contact(id=0, client_id=client_id, date=date(2025, 6, 10), types=("face", "center"),
                                          concerns=("attendance",), center_reason="advice"))
             store.save_shared_report(SharedReport(client_id, "2025-06", date(2025, 6, 30)))
-            store.save_plan(Plan(id=0, client_id=client_id, date=date(2025, 5, 1), center_cooperation=("advice",)))
+            store.save_plan(Plan(id=0, client_id=client_id, date=date(2025, 5, 1), center_cooperation=("advice",),
+                                 consent_date=date(2025, 5, 1), delivered_date=date(2025, 5, 1)))
     store.close()
 
 

@@ -13,7 +13,7 @@ def test_register_log_report_check(cli):
     assert "#1" in r.stdout and "2027-09-30" in r.stdout
     assert cli("add-staff", "佐藤", "--role", "supporter", "--hours", "40", AS_OF).exit_code == 0
     assert cli("add-staff", "田中", "--role", "manager", "--hours", "40", AS_OF).exit_code == 0
-    assert cli("plan", "1", "--date", "2025-05-01", AS_OF).exit_code == 0
+    assert cli("plan", "1", "--date", "2025-05-01", "--consent-date", "2025-05-01", "--delivered-date", "2025-05-01", AS_OF).exit_code == 0
     assert cli("log-visit", "0123456789", "--date", "2025-05-10", "--type", "face", "--type", "employer",
                "--staff", "佐藤", AS_OF).exit_code == 0
     assert cli("share-report", "山田 太郎", "--month", "2025-05", "--date", "2025-05-31", AS_OF).exit_code == 0

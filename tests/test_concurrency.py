@@ -52,7 +52,7 @@ def _setup_clean_office(cli) -> None:
                AS_OF).exit_code == 0
     assert cli("add-staff", "佐藤", "--role", "supporter", "--hours", "40", "--from", "2024-04-01", AS_OF).exit_code == 0
     assert cli("add-staff", "田中", "--role", "manager", "--hours", "40", "--from", "2024-04-01", AS_OF).exit_code == 0
-    assert cli("plan", "1", "--date", "2025-04-01", AS_OF).exit_code == 0
+    assert cli("plan", "1", "--date", "2025-04-01", "--consent-date", "2025-04-01", "--delivered-date", "2025-04-01", AS_OF).exit_code == 0
     r = cli("check", AS_OF)
     assert (r.exit_code, r.stdout, r.stderr) == (0, "", "")
 

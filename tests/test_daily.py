@@ -34,6 +34,11 @@ AS_OF = date(2025, 6, 20)
 DONE = MonthActivity(face=1, employer=1)
 
 
+def agreed(plan_id: int, client_id: int, day: date) -> Plan:
+    """A plan agreed and handed over on the day it was made."""
+    return Plan(plan_id, client_id, day, consent_date=day, delivered_date=day)
+
+
 def client(cid: int, **kw) -> Client:
     base = dict(id=cid, name=f"利用者{cid}", employment_start=date(2024, 4, 1), support_start=date(2024, 10, 1))
     base.update(kw)
@@ -41,7 +46,7 @@ def client(cid: int, **kw) -> Client:
 
 
 def plans_for(*ids: int, day: date = date(2025, 5, 1)) -> dict:
-    return {i: (Plan(i, i, day),) for i in ids}
+    return {i: (Plan(i, i, day, consent_date=day, delivered_date=day),) for i in ids}
 
 
 def caseload(clients, activity=None, shared=(), plans=None, handovers=None) -> Caseload:
@@ -92,16 +97,16 @@ def test_monthly_deadline_is_the_last_day_of_the_month():
 def test_next_plan_due():
     c = client(1)
     assert next_plan_due(c, (), AS_OF) == date(2024, 10, 31)
-    assert next_plan_due(c, (Plan(1, 1, date(2025, 1, 15)),), AS_OF) == date(2025, 7, 15)
-    assert next_plan_due(c, (Plan(1, 1, date(2025, 7, 1)),), AS_OF) == date(2024, 10, 31)  # a future plan counts not
+    assert next_plan_due(c, (agreed(1, 1, date(2025, 1, 15)),), AS_OF) == date(2025, 7, 15)
+    assert next_plan_due(c, (agreed(1, 1, date(2025, 7, 1)),), AS_OF) == date(2024, 10, 31)  # a future plan counts not
     assert next_plan_due(client(2, support_start=date(2025, 7, 1)), (), AS_OF) is None
 
 
 def test_plan_review_within_30_days_or_overdue():
     done = {(i, JUNE): DONE for i in (1, 2, 3, 4)}
-    plans = {1: (Plan(1, 1, date(2025, 1, 20)),),  # current until 2025-07-20: 30 days → due
-             2: (Plan(2, 2, date(2025, 1, 21)),),  # until 2025-07-21: 31 days → not yet
-             3: (Plan(3, 3, date(2024, 11, 1)),)}  # overdue
+    plans = {1: (agreed(1, 1, date(2025, 1, 20)),),  # current until 2025-07-20: 30 days → due
+             2: (agreed(2, 2, date(2025, 1, 21)),),  # until 2025-07-21: 31 days → not yet
+             3: (agreed(3, 3, date(2024, 11, 1)),)}  # overdue
     load = caseload([client(i) for i in (1, 2, 3, 4)], done, shared=[1, 2, 3, 4], plans=plans)
     assert needs_of(load) == {1: ["plan-review"], 3: ["plan-review"], 4: ["plan-review"]}  # 4: no plan at all
 
@@ -140,7 +145,9 @@ def test_grant_need_within_30_days_or_expired():
 
 def test_needs_keep_the_documented_order():
     c = client(1, employment_start=date(2022, 4, 1), support_start=date(2022, 10, 1), grant_until=date(2025, 6, 25))
-    load = caseload([c], plans={})
+    # an agreed plan never handed over and due for review, then a new version still a draft
+    load = caseload([c], plans={1: (Plan(1, 1, date(2024, 10, 1), consent_date=date(2024, 10, 5)),
+                                    Plan(2, 1, date(2025, 6, 1)))})
     assert needs_of(load) == {1: list(NEEDS)}
 
 

@@ -22,7 +22,7 @@ def store(cli, db_path):
                    AS_OF).exit_code == 0
         assert cli("log-visit", str(n + 1), "--date", "2025-06-02", "--type", "face", "--type", "center",
                    "--center-reason", "advice", "--concern", "attendance", AS_OF).exit_code == 0
-        assert cli("plan", str(n + 1), "--date", "2025-05-01", AS_OF).exit_code == 0
+        assert cli("plan", str(n + 1), "--date", "2025-05-01", "--consent-date", "2025-05-01", "--delivered-date", "2025-05-01", AS_OF).exit_code == 0
     opened = open_store(db_path, create=False)
     yield opened
     opened.close()

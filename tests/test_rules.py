@@ -42,8 +42,14 @@ def client(id: int = 1, start: date = date(2025, 4, 1), ended: date | None = Non
 
 
 def caseload(clients, activity=None, reports=(), plans=None, handovers=None, assignments=()) -> Caseload:
-    return Caseload(office=Office(opened=date(2024, 4, 1)), clients=tuple(clients), assignments=tuple(assignments),
-                    activity=activity or {}, reports_shared=frozenset(reports), plans=plans or {},
+    """A snapshot; without `plans`, each client has a plan agreed and handed over on its first day (so that the
+    plan rules stay quiet where a test is about something else)."""
+    clients = tuple(clients)
+    if plans is None:
+        plans = {c.id: (Plan(100 + c.id, c.id, c.support_start, consent_date=c.support_start,
+                             delivered_date=c.support_start),) for c in clients}
+    return Caseload(office=Office(opened=date(2024, 4, 1)), clients=clients, assignments=tuple(assignments),
+                    activity=activity or {}, reports_shared=frozenset(reports), plans=plans,
                     handovers=handovers or {})
 
 
@@ -67,11 +73,11 @@ def test_registry_has_the_codes_and_severities_of_spec_section_6():
         "employer-visit-pending", "employer-visit-missing", "supporter-ratio", "manager-ratio", "dual-role",
         "center-cooperation-unplanned", "handover-due", "handover-consent-missing", "handover-late",
         "period-exceeded", "grant-expiring", "grant-expired", "plan-missing", "plan-review-overdue",
-        "employment-ended", "handover-reduction-risk",
+        "plan-not-agreed", "plan-not-delivered", "employment-ended", "handover-reduction-risk",
     )
     errors = {c for c, s in RULE_SEVERITY.items() if s == "error"}
     assert errors == {"face-to-face-missing", "support-report-missing", "supporter-ratio", "manager-ratio",
-                      "handover-late", "period-exceeded", "grant-expired"}
+                      "handover-late", "period-exceeded", "grant-expired", "plan-not-agreed"}
     assert len({r.name for r in RULES}) == len(RULES)
     assert {r.scope for r in RULES} == {"month", "dated", "report"}
 
@@ -205,7 +211,7 @@ def center_case(plans, reason="advice", day=date(2025, 6, 10)):
 
 
 def plan(day: date, *reasons: str, n: int = 1) -> Plan:
-    return Plan(id=n, client_id=1, date=day, center_cooperation=reasons)
+    return Plan(id=n, client_id=1, date=day, center_cooperation=reasons, consent_date=day, delivered_date=day)
 
 
 @pytest.mark.parametrize("plans, reason, expected", [
@@ -381,9 +387,9 @@ def test_plan_messages():
     data = caseload([client(start=date(2024, 12, 1))], plans={1: (plan(date(2025, 1, 15)),)})
     [finding] = plan_findings(Context(data, date(2025, 7, 16)))
     assert finding.message == "individual support plan of 2025-01-15 was due for review by 2025-07-15"
-    data = caseload([client(start=date(2025, 4, 1))])
+    data = caseload([client(start=date(2025, 4, 1))], plans={})
     [finding] = plan_findings(Context(data, date(2025, 5, 1)))
-    assert finding.message == "no individual support plan yet (due by 2025-05-01)"
+    assert finding.message == "no individual support plan agreed by the client yet (due by 2025-05-01)"
 
 
 # ---------------------------------------------------------------- scope and order
@@ -425,6 +431,71 @@ def test_dated_findings_carry_the_month_of_as_of():
     data = caseload([client(grant=date(2025, 7, 20))])
     findings = run_rules(data, [Month(2025, 3)], date(2025, 7, 1))
     assert ("grant-expiring", 1, "2025-07") in codes(findings)
+
+
+# ---------------------------------------------------------------- the plan's consent and hand-over (SPEC §11)
+
+
+def draft(day: date, n: int = 1) -> Plan:
+    return Plan(id=n, client_id=1, date=day)
+
+
+def agreed(day: date, consent: date, delivered: date | None = None, n: int = 1) -> Plan:
+    return Plan(id=n, client_id=1, date=day, consent_date=consent, delivered_date=delivered)
+
+
+@pytest.mark.parametrize("month, as_of, plans, expected", [
+    # the month of support_start (April) is exempt
+    (Month(2025, 4), date(2025, 5, 1), [], []),
+    # May: said once the month is over, when no plan was agreed by its last day
+    (Month(2025, 5), date(2025, 5, 31), [], []),
+    (Month(2025, 5), date(2025, 6, 1), [], expect(("plan-not-agreed", 1, "2025-05"))),
+    (Month(2025, 5), date(2025, 6, 1), [agreed(date(2025, 5, 20), date(2025, 5, 31))], []),  # the last day
+    (Month(2025, 5), date(2025, 6, 1), [agreed(date(2025, 5, 20), date(2025, 6, 1))], [("plan-not-agreed", 1, "2025-05")]),
+    (Month(2025, 5), date(2025, 6, 1), [draft(date(2025, 4, 20))], [("plan-not-agreed", 1, "2025-05")]),  # a draft
+    # an agreed plan from before keeps later months agreed
+    (Month(2025, 9), date(2025, 10, 1), [agreed(date(2025, 4, 20), date(2025, 4, 25))], []),
+])
+def test_plan_not_agreed(month, as_of, plans, expected):
+    data = caseload([client(start=date(2025, 4, 1))], plans={1: tuple(plans)})
+    found = [f for f in codes(run_rules(data, [month], as_of, dated=False)) if f[0] == "plan-not-agreed"]
+    assert found == expected
+
+
+@pytest.mark.parametrize("as_of, plans, expected", [
+    # consent on 06-01: the 14th day after (06-15) is still in time, the 15th (06-16) warns
+    (date(2025, 6, 15), [agreed(date(2025, 5, 25), date(2025, 6, 1))], []),
+    (date(2025, 6, 16), [agreed(date(2025, 5, 25), date(2025, 6, 1))], expect(("plan-not-delivered", 1, "2025-06"))),
+    (date(2025, 6, 16), [agreed(date(2025, 5, 25), date(2025, 6, 1), date(2025, 6, 16))], []),
+    # a consent recorded after --as-of was not known then
+    (date(2025, 6, 16), [agreed(date(2025, 5, 25), date(2025, 6, 20))], []),
+    # a later draft does not replace the agreed plan in force
+    (date(2025, 6, 16), [agreed(date(2025, 5, 25), date(2025, 6, 1)), draft(date(2025, 6, 10), n=2)],
+     [("plan-not-delivered", 1, "2025-06")]),
+])
+def test_plan_not_delivered(as_of, plans, expected):
+    from teikan_cli.rules import plan_delivery_findings
+
+    known = [p._replace(consent_date=None) if p.consent_date and p.consent_date > as_of else p for p in plans]
+    data = caseload([client(start=date(2025, 4, 1))], plans={1: tuple(known)})
+    assert codes(plan_delivery_findings(Context(data, as_of))) == expected
+
+
+@pytest.mark.parametrize("plans, as_of, expected", [
+    # a review drafted but never agreed does not reset the six months
+    ([agreed(date(2025, 1, 15), date(2025, 1, 20), date(2025, 1, 25)), draft(date(2025, 7, 10), n=2)],
+     date(2025, 7, 16), [("plan-review-overdue", 1, "2025-07")]),
+    ([agreed(date(2025, 1, 15), date(2025, 1, 20), date(2025, 1, 25)),
+      agreed(date(2025, 7, 10), date(2025, 7, 12), date(2025, 7, 12), n=2)], date(2025, 7, 16), []),
+    # only drafts: as if no plan
+    ([draft(date(2025, 4, 10))], date(2025, 5, 1), [("plan-missing", 1, "2025-05")]),
+    # the plan's own next review, when earlier than six months
+    ([Plan(1, 1, date(2025, 4, 10), consent_date=date(2025, 4, 10), delivered_date=date(2025, 4, 10),
+           next_review=date(2025, 7, 1))], date(2025, 7, 2), [("plan-review-overdue", 1, "2025-07")]),
+])
+def test_plan_rules_read_the_agreed_versions(plans, as_of, expected):
+    data = caseload([client(start=date(2025, 4, 1))], plans={1: tuple(plans)})
+    assert codes(plan_findings(Context(data, as_of))) == expected
 
 
 # ---------------------------------------------------------------- employment (SPEC §4 rule 10)

@@ -47,7 +47,7 @@ def test_the_draft_lists_each_contact_of_the_month(cli, demo_db):
 def test_wareki_dates(cli, demo_db):
     r = cli("support-report", "3", "--month", "2026-09", "--wareki", "--as-of", AS_OF, env={"TEIKAN_LANG": "ja"})
     assert "2026年9月（令和8年9月）" in r.stdout
-    assert "### 1. 2026-09-04（令和8年9月4日）（金） 対面支援・企業訪問" in r.stdout
+    assert "### 1. 2026-09-04（令和8年9月4日・金） 対面支援・企業訪問" in r.stdout
 
 
 def test_output_file_is_private_and_not_overwritten_without_force(cli, demo_db, tmp_path):
@@ -108,7 +108,8 @@ def test_a_month_without_contacts_or_plan_says_so():
     text = render_draft(draft, "text")
     assert "【支援実施内容および結果】\n  当月の支援記録はありません\n" in text
     assert "支援の回数: 当月の支援記録はありません" not in text
-    assert "個別支援計画がまだ記録されていません（先に作成してください）" in text
+    assert "この月に本人の同意を得た個別支援計画が記録されていません（作成し、同意日を記録してください）" in text
+    assert text.splitlines()[2].startswith("この月の対面支援の記録がありません（この月は請求できません）。")
     assert "（記入: 事業所名（teikan init --office-name で登録できます））" in text
     assert "（記入: 作成した職員の氏名）（作成日 2026-10-01）" in text
     assert [line for line in text.splitlines() if line.startswith("【")] == [f"【{ja}】" for _, ja, _ in SECTIONS]
@@ -117,14 +118,14 @@ def test_a_month_without_contacts_or_plan_says_so():
 def test_handover_and_cooperation_appear_in_the_outlook():
     set_language("ja")
     client = _client()  # support ends 2027-07-03, share by 2027-04-03
-    plans = (Plan(1, 7, date(2026, 8, 1), ("advice", "group-program")),)
+    plans = (Plan(1, 7, date(2026, 8, 1), ("advice", "group-program"), consent_date=date(2026, 8, 3)),)
     handover = Handover(7, center="架空センター", consent_date=date(2026, 9, 1))
     draft = build_draft(Office(name="見本事業所"), client, Month(2026, 11), [], plans, handover, None, date(2026, 11, 20))
     outlook = dict(draft.sections)["outlook"]
     assert outlook == ("計画に位置付けた支援センターとの連携: 助言、集団プログラム",
                        "引継ぎ: 架空センター（情報共有期限 2027-04-03、同意済み）",
                        "（記入: 来月の支援の内容・頻度・役割分担）")
-    assert dict(draft.sections)["goal"][0] == "個別支援計画: 2026-08-01 作成（次回見直し期限 2027-02-01）"
+    assert dict(draft.sections)["goal"][0] == "個別支援計画: 2026-08-01 作成、次回見直し期限 2027-02-01"
 
 
 def test_notes_cannot_break_the_layout():
