@@ -86,23 +86,20 @@ def _field(name: str) -> str:
 
 
 def _value(field: str, value) -> str:
-    from .i18n import label, t
+    from .i18n import label, language, t
 
     if value is None or value == "" or value == []:
         return t("history.empty")
     if isinstance(value, bool):
         return label("yes" if value else "no")
     if isinstance(value, list):
-        return "+".join(_code(field, v) for v in value) or t("history.empty")
+        return ("・" if language() == "ja" else "+").join(_code(field, v) for v in value) or t("history.empty")
     return _code(field, str(value))
 
 
 def _code(field: str, value: str) -> str:
-    from .i18n import LABELS, label
+    """A coded value in its label (`workplace` → 職場), other values as they are."""
+    from .names import COLUMN_KINDS, describe
 
-    suffix = {"types": ":type"}.get(field, "")
-    key = value + suffix
-    return label(key) if key in LABELS and field in ("types", "concerns", "place", "role", "center_reason",
-                                                    "end_reason", "prior_service", "disabilities",
-                                                    "center_cooperation", "recipients", "method",
-                                                    "delivered_to") else value
+    kind = COLUMN_KINDS.get(field)
+    return (describe(f"{value}:{kind}") or value) if kind else value
