@@ -107,7 +107,10 @@ def add_office_records(db: Path, seed: int = 20261015) -> dict:
             last_day = min(date.fromisoformat(ended_text) if ended_text else AS_OF, support_end(start), AS_OF)
             day = start + timedelta(days=7)
             while day <= last_day:
-                plans.append((client_id, day.isoformat()))
+                # agreed three days after it is made, handed over three days later (SPEC §11)
+                consent, delivered = day + timedelta(days=3), day + timedelta(days=6)
+                plans.append((client_id, day.isoformat(), consent.isoformat() if consent <= AS_OF else None,
+                              delivered.isoformat() if delivered <= AS_OF else None))
                 day = add_months(day, 5)
             for month in month_range(Month.of(start), Month.of(last_day)):
                 if month < Month.of(AS_OF) and rng.random() > 0.03:
@@ -116,8 +119,11 @@ def add_office_records(db: Path, seed: int = 20261015) -> dict:
             if not ended_text and deadline <= AS_OF + timedelta(days=120) and rng.random() < 0.9:
                 consent = min(deadline - timedelta(days=30), AS_OF)
                 handovers.append((client_id, "架空障害者就業・生活支援センター", consent.isoformat(), consent.isoformat()))
-        conn.executemany("INSERT OR IGNORE INTO plans (client_id, date) VALUES (?, ?)", plans)
+        conn.executemany("INSERT OR IGNORE INTO plans (client_id, date, consent_date, delivered_date) "
+                         "VALUES (?, ?, ?, ?)", plans)
         conn.executemany("INSERT OR IGNORE INTO shared_reports (client_id, month, date) VALUES (?, ?, ?)", reports)
+        conn.executemany("INSERT OR IGNORE INTO shared_report_recipients (client_id, month, recipient) "
+                         "VALUES (?, ?, ?)", [(r[0], r[1], who) for r in reports for who in ("client", "employer")])
         conn.executemany("INSERT OR IGNORE INTO handovers (client_id, center, consent_date, shared_date) "
                          "VALUES (?, ?, ?, ?)", handovers)
     return {"plans": len(plans), "shared_reports": len(reports), "handovers": len(handovers)}

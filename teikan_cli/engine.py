@@ -32,10 +32,17 @@ def load_staffing(store, months: list[Month], office=None, assignments=None) -> 
 
 
 def evaluate(store, months: list[Month], as_of: date, settings: Settings = Settings(),
-             activity_months: list[Month] | tuple[Month, ...] = (), dated: bool = True, only=None) -> Evaluation:
+             activity_months: list[Month] | tuple[Month, ...] = (), dated: bool = True, only=None,
+             scoped: bool = False) -> Evaluation:
     """Load the snapshot for `months` as of `as_of`, compute staffing, and run the month rules for `months`
-    plus (with `dated`) the dated rules at `as_of`; with `only`, for those clients alone."""
+    plus (with `dated`) the dated rules at `as_of`; with `only`, for those clients alone. With `scoped`, only
+    the clients `rules.finding_scope` leaves in are loaded: the findings are the same, `caseload.clients` is
+    not every client."""
+    from .rules import finding_scope
+
     with store.read():
+        if scoped:
+            only = store.scope_ids(finding_scope(months, as_of, settings, dated))
         caseload = store.load_caseload(months, as_of, activity_months, only)
         staffing = load_staffing(store, months, caseload.office, caseload.assignments)
     findings = run_rules(caseload, months, as_of, settings, staffing, dated=dated)
@@ -60,12 +67,15 @@ def month_report(store, month: Month, as_of: date, with_fee: bool = False) -> Mo
     from .reports import build_report
     from .rules import report_findings, sort_findings
 
+    from .reports import month_row
+
     with store.read():
-        evaluation = evaluate(store, [month], as_of, dated=month == Month.of(as_of))
+        rows = [month_row(*record) for record in store.load_month_rows(month, as_of)]
+        evaluation = evaluate(store, [month], as_of, dated=month == Month.of(as_of), scoped=True)
         records = store.load_service_records(*rate_window(fiscal_year(month))) if with_fee else ()
     caseload, staffing = evaluation.caseload, evaluation.staffing[month]
     findings = sort_findings(evaluation.findings + report_findings(caseload, month, as_of))
-    data = build_report(caseload, month, as_of, staffing, findings)
+    data = build_report(caseload, month, as_of, staffing, findings, rows)
     if with_fee:
         rate = rate_for_month(records, month, caseload.office.rate_tier) if fiscal_year(month) >= 2024 else None
         data["fee_estimate"] = fee_estimate(sum(1 for row in data["clients"] if row["billable"]), rate)

@@ -187,14 +187,15 @@ def handovers_due(caseload: Caseload, as_of: date, within: int = 90) -> list[dic
 
 
 def build_report(caseload: Caseload, month: Month, as_of: date, staffing: Staffing,
-                 findings: list[Finding]) -> dict:
+                 findings: list[Finding], rows: list[dict] | None = None) -> dict:
     """SPEC §5 JSON: one row per client in service in the month, staffing, handovers due, the month's findings
-    (month rules for the month; dated rules when it is the month of `as_of`)."""
+    (month rules for the month; dated rules when it is the month of `as_of`). `rows` are the month's client rows
+    when read apart from a scoped caseload (`Store.load_month_rows`)."""
     return {
         "month": str(month),
         "as_of": as_of.isoformat(),
         "office": office_json(caseload.office),
-        "clients": month_rows(caseload, month),
+        "clients": month_rows(caseload, month) if rows is None else rows,
         "staffing": staffing.as_json(),
         "handovers": handovers_due(caseload, as_of),
         "findings": [f.as_json() for f in findings if f.month == str(month)],

@@ -65,7 +65,7 @@ def check(
     fmt = check_format(fmt, ("text", "json", "table"))
     settings = Settings(within=days_option_value(within, "--within"),
                         remind_days=days_option_value(remind_days, "--remind-days"))
-    evaluation = evaluate(open_read(), months, day, settings)
+    evaluation = evaluate(open_read(), months, day, settings, scoped=True)
     if fmt == "json":
         render.print_json(build_check(months, day, evaluation.findings, evaluation.staffing[months[-1]]))
     elif evaluation.findings:

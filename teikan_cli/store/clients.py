@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import fields
 from datetime import date
 from functools import lru_cache
@@ -30,9 +31,14 @@ class ClientQueries:
     def load_clients(self) -> list[Client]:
         return self._clients()
 
-    def load_clients_since(self, since: date) -> list[Client]:
-        """Clients not ended before `since` (the only ones a month or dated rule can concern)."""
-        return self._clients("WHERE ended_on IS NULL OR ended_on >= ?", (since.isoformat(),))
+    def load_clients_since(self, since: date, only: list[int] | None = None) -> list[Client]:
+        """Clients not ended before `since` (the only ones a month or dated rule can concern); with `only`,
+        just those ids."""
+        where, params = "WHERE (ended_on IS NULL OR ended_on >= ?)", [since.isoformat()]
+        if only is not None:
+            where += " AND id IN (SELECT value FROM json_each(?))"
+            params.append(json.dumps(only))
+        return self._clients(where, params)
 
     def load_client(self, client_id: int) -> Client | None:
         found = self._clients("WHERE id = ?", (client_id,))

@@ -96,6 +96,7 @@ class StoreBase:
         self.path = path
         self.who = who
         self.notes: list[tuple[str, dict]] = []  # what opening (a migration) has to tell the user
+        self.snapshot: dict | None = None  # reads kept for the length of one `read()` (see month_activity)
 
     @contextmanager
     def write(self) -> Iterator[sqlite3.Connection]:
@@ -135,9 +136,11 @@ class StoreBase:
             yield
             return
         self.conn.execute("BEGIN")
+        self.snapshot = {}
         try:
             yield
         finally:
+            self.snapshot = None
             if self.conn.in_transaction:
                 self.conn.execute("ROLLBACK")  # nothing was written to the database: end the snapshot
 

@@ -23,9 +23,15 @@ class HandoverQueries:
         old, new = changed_values(handover_record(before), new) if before is not None else (None, new)
         self.audit("handover", handover.client_id, f"handover:{handover.client_id}", old=old, new=new)
 
-    def load_handovers(self, client_id: int | None = None, as_of: date | None = None) -> dict[int, Handover]:
-        """Handovers by client; with `as_of`, consent and sharing dated later are left out (not known yet)."""
+    def load_handovers(self, client_id: int | None = None, as_of: date | None = None,
+                       only: list[int] | None = None) -> dict[int, Handover]:
+        """Handovers by client (one, those of `only`, or all); with `as_of`, consent and sharing dated later are
+        left out (not known yet)."""
+        import json
+
         where, params = ("WHERE client_id = ?", (client_id,)) if client_id is not None else ("", ())
+        if only is not None:
+            where, params = "WHERE client_id IN (SELECT value FROM json_each(?))", (json.dumps(only),)
         rows = self.conn.execute(
             f"SELECT client_id, center, consent_date, shared_date, not_needed, note FROM handovers {where}", params
         ).fetchall()
