@@ -102,6 +102,7 @@ _ISO_MONTH = re.compile(rf"^(\d{{4}}){_SEP}(\d{{1,2}})$", _A)
 _KANJI_YM = re.compile(r"^(\d{4})\s*年\s*(\d{1,2})\s*月$", _A)
 _COMPACT_MONTH = re.compile(r"^(\d{4})(\d{2})$", _A)
 _ERA_KANJI_MONTH = re.compile(r"^(令和|平成|昭和)\s*(元|\d{1,3})\s*年\s*(\d{1,2})\s*月$", _A)
+_MONTH_ONLY = re.compile(r"^(\d{1,2})\s*月$", _A)
 _ERA_SHORT_MONTH = re.compile(rf"^([RHS])\s*(\d{{1,3}}){_SEP}(\d{{1,2}})$", re.IGNORECASE | _A)
 
 # Dates teikan accepts: anything else is a typo (and 9999-12-31 + 36 months would not exist).
@@ -178,7 +179,20 @@ def parse_month(text: str, as_of: date) -> Month:
         month = _month(year, int(m[3]), raw)
         _check_era(era, month.first, month.last, raw)
         return month
-    raise DateInputError("month.bad_format", value=raw)
+    m = _MONTH_ONLY.match(value)
+    if m:
+        # `7月` as an office says it: the latest July not after the month of `as_of` (in January, `12月` is
+        # last December).
+        number = int(m[1])
+        if not 1 <= number <= 12:
+            raise DateInputError("month.no_such_month", value=raw)
+        current = Month.of(as_of)
+        return Month(current.year if number <= current.month else current.year - 1, number)
+    try:
+        day = parse_date(text, as_of)
+    except DateInputError:
+        raise DateInputError("month.bad_format", value=raw) from None
+    raise DateInputError("month.is_a_date", value=raw, month=str(Month.of(day)))  # say which month was meant
 
 
 def _month(year: int, month: int, raw: str) -> Month:

@@ -79,10 +79,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
     # dates
     "date.bad_format": ("not a date: '{value}' (use 2025-04-01, 2025/4/1, 20250401, 令和7年4月1日 or R7.4.1)",
                         "日付として読めません: '{value}'（2025-04-01、2025/4/1、20250401、令和7年4月1日、R7.4.1 の形で）"),
+    "month.is_a_date": ("'{value}' is a day, not a month: give the month, e.g. {month}",
+                        "'{value}' は日付です。年月で指定してください（例: {month}）"),
     "date.no_such_day": ("no such day: '{value}'", "存在しない日付です: '{value}'"),
     "date.outside_era": ("'{value}' is outside the {era} era", "'{value}' は{era}の期間外です"),
-    "month.bad_format": ("not a month: '{value}' (use 2025-04, 2025/4, 202504, 令和7年4月 or R7.4)",
-                         "年月として読めません: '{value}'（2025-04、2025/4、202504、令和7年4月、R7.4 の形で）"),
+    "month.bad_format": ("not a month: '{value}' (use 2025-04, 2025/4, 202504, 2025年4月, 令和7年4月, R7.4, 4月, this or last)",
+                         "年月として読めません: '{value}'（2025-04、2025/4、202504、2025年4月、令和7年4月、R7.4、4月、今月、先月 の形で）"),
     "date.future": ("{value} is after the reference date {as_of}", "{value} は基準日 {as_of} より後の日付です"),
     # database
     "db.missing": ("no database at {path} (run 'teikan init' first)", "データベースがありません: {path}（先に teikan init を実行してください）"),

@@ -160,7 +160,7 @@ def test_last_month_in_january_is_the_previous_december():
         ("2025-13", "month.no_such_month"),
         ("2025-00", "month.no_such_month"),
         ("202513", "month.no_such_month"),
-        ("2025-04-01", "month.bad_format"),
+        ("2025-04-01", "month.is_a_date"),
         ("garbage", "month.bad_format"),
         ("", "month.bad_format"),
         ("next", "month.bad_format"),
@@ -344,3 +344,13 @@ def test_docstring_examples(module):
 
     result = doctest.testmod(importlib.import_module(f"teikan_cli.{module}"))
     assert result.failed == 0 and result.attempted > 0
+
+
+@pytest.mark.parametrize("text, as_of, month", [
+    ("7月", date(2026, 11, 2), Month(2026, 7)),
+    ("11月", date(2026, 11, 2), Month(2026, 11)),
+    ("１２月", date(2026, 1, 5), Month(2025, 12)),  # in January, December is last December
+    ("1月", date(2026, 1, 5), Month(2026, 1)),
+])
+def test_a_month_by_its_number_is_the_latest_not_after_as_of(text, as_of, month):
+    assert parse_month(text, as_of) == month
