@@ -110,7 +110,7 @@ def is_demo_office(row: dict | None) -> bool:
 
 def save_demo_office(store, office: DemoOffice, advance: Callable[[int], None] = lambda n: None) -> None:
     """Insert the whole office through the Store (call inside `with store.write():`)."""
-    store.save_office({k: office.office.get(k) for k in ("name", "number", "fulltime_hours", "opened")})
+    store.save_office({k: office.office.get(k) for k in ("name", "number", "fulltime_hours", "opened", "address", "phone")})
     for assignment in office.assignments:
         store.insert_assignment(assignment)
     advance(len(office.assignments))
