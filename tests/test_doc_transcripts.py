@@ -66,6 +66,12 @@ def test_console_blocks_follow_the_convention(page):
     assert len(skipped) <= max(1, len(blocks) // 10), [f"{_id(page)}:{b.line}: {b.skipped}" for b in skipped]
 
 
+def test_the_pages_of_docs_are_replayed():
+    names = {p.name for p in PAGES if p.parent.name == "docs"}
+    assert {"commands.md", "checks.md", "staffing.md", "daily.md", "rate.md", "csv.md", "README.md"} <= names
+
+
+
 # ------------------------------------------------------------------ the runner
 
 
