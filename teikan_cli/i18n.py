@@ -133,7 +133,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     # clients
     "client.unknown": ("no client '{ref}' (give an id, a certificate number or the exact name)",
                        "利用者 '{ref}' が見つかりません（ID、受給者証番号、または氏名を正確に）"),
-    "client.ambiguous": ("'{ref}' matches several clients ({ids}); give the id", "'{ref}' に該当する利用者が複数います（{ids}）。ID で指定してください"),
+    "client.ambiguous": ("'{ref}' matches several clients ({ids}); give the id or the certificate number "
+                         "('teikan clients' tells them apart)",
+                         "'{ref}' に該当する利用者が複数います（{ids}）。ID か受給者証番号で指定してください"
+                         "（見分け方: teikan clients）"),
     "client.duplicate_certificate": ("certificate number {certificate} is already registered (client #{owner})",
                                      "受給者証番号 {certificate} は登録済みです（利用者 #{owner}）"),
     "client.before_eligible": ("support cannot start on {support_start}: six months of employment end first; earliest {eligible_from}",

@@ -54,7 +54,7 @@ def test_two_clients_of_one_name_are_never_confused(office, db_path, spelling):
     for args in (["log-visit", spelling, "--type", "face"], ["show-client", spelling], ["visits", "--client", spelling],
                  ["edit-client", spelling, "--note", "x"], ["plan", spelling, "--date", "2025-06-01"]):
         shown = re.sub(r"\s+", " ", spelling)  # an error is one line: runs of spaces are one
-        refused(office, db_path, *args, message=f"'{shown}' matches several clients (#1, #2); give the id")
+        refused(office, db_path, *args, message=f"'{shown}' matches several clients (#1, #2); give the id or the certificate number ('teikan clients' tells them apart)")
     ok(office("log-visit", "2", "--type", "face", AS_OF), "logged contact #1 for client #2 山田 太郎 on 2025-06-20\n")
     ok(office("log-visit", "0000000001", "--type", "face", AS_OF),
        "logged contact #2 for client #1 山田 太郎 on 2025-06-20\n")
@@ -67,7 +67,7 @@ def test_a_csv_row_naming_two_clients_is_refused_by_line(office, db_path, tmp_pa
     before = database_dump(db_path)
     r = office("import", "contacts", str(sheet), AS_OF)
     assert r.exit_code == 2
-    assert r.stderr.splitlines()[0] == "line 2: client: '山田 太郎' matches several clients (#1, #2); give the id"
+    assert r.stderr.splitlines()[0] == "line 2: client: '山田 太郎' matches several clients (#1, #2); give the id or the certificate number ('teikan clients' tells them apart)"
     assert database_dump(db_path) == before
 
 
