@@ -523,6 +523,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "history.record.office": ("office", "事業所"),
     "history.reason": ("reason: {reason}", "理由: {reason}"),
     "history.removed": ("was {values}", "削除前: {values}"),
+    "history.true": ("yes", "はい"), "history.false": ("no", "いいえ"),
     "history.empty": ("(none)", "（なし）"),
     # rule messages (finding text)
     "rule.face-to-face-pending": ("no face-to-face contact yet this month ({days_left} days left)",
@@ -598,6 +599,14 @@ LABELS: dict[str, tuple[str, str]] = {
     "employer:count": ("Employer", "企業訪問"), "at": ("At", "日時"), "who": ("Who", "操作者"),
     "action": ("Action", "操作"), "record": ("Record", "記録"), "detail": ("Detail", "詳細"),
     "retained": ("Retained", "定着"),
+    # fields that appear only in the history of a correction (show-client --history)
+    "recipients": ("Shared with", "共有先"), "method": ("How", "共有方法"), "shared_on": ("Shared on", "共有日"),
+    "shareable": ("Shareable with the employer", "企業と共有可"), "not_needed": ("Not needed", "引継ぎ不要"),
+    "interim_support_end": ("Transition support ended", "在職中の就労移行支援終了日"),
+    "job_change": ("Job change", "転職（前職の最終日）"), "reemployed": ("Re-employed", "再就職日"),
+    "number": ("Office number", "事業所番号"), "fulltime_hours": ("Full-time hours", "常勤の勤務時間"),
+    "opened": ("Designated", "指定日"), "rate_tier": ("Notified tier", "届出の区分"),
+    "address": ("Address", "所在地"), "phone": ("Phone", "電話番号"), "reason": ("Reason", "理由"),
     "patterns": ("Patterns", "パターン"),
     # severities and yes/no; the labels of enumeration codes live in names.VOCABULARY (label() falls back to it)
     "error": ("error", "エラー"), "warning": ("warning", "警告"),

@@ -237,6 +237,26 @@ def test_history_in_japanese_after_an_edit_and_a_delete(office):
     assert "UTC" not in history and "log-visit" not in history and "contact:1" not in history
 
 
+def test_history_in_japanese_names_every_field_in_japanese(office):
+    """Every record a client can have, changed once: no field's code name reaches a Japanese reader."""
+    ok(office("edit-client", "1", "--kana", "ヤマダ タロウ", "--employer", "テスト商事", "--grant-until", "2027-09-30", AS_OF))
+    ok(office("log-visit", "1", "--date", "2025-06-03", "--type", "face", "--staff", "佐藤 由美", "--shareable", AS_OF))
+    ok(office("edit-visit", "1", "--minutes", "30", "--concern", "attendance", "--not-shareable", AS_OF))
+    ok(office("plan", "1", "--date", "2025-05-01", "--consent-date", "2025-05-02", "--delivered-date", "2025-05-03",
+              "--long-goal", "働き続ける", "--item", "面談", AS_OF))
+    ok(office("monitor", "1", "--date", "2025-06-10", "--note", "順調", AS_OF))
+    ok(office("share-report", "1", "--month", "2025-05", "--date", "2025-06-05", "--to", "client", "--method", "paper",
+              AS_OF))
+    ok(office("handover", "1", "--center", "センター", "--consent-date", "2025-06-01", "--not-needed", AS_OF))
+    ok(office("edit-client", "1", "--job-change", "2025-05-31", "--reemployed", "2025-06-02", AS_OF))
+    r = ok(office("show-client", "1", "--history", AS_OF, env={"TEIKAN_LANG": "ja"}))
+    history = r.stdout[r.stdout.index("変更履歴"):]
+    codes = set(re.findall(r"\b[a-z]+(?:_[a-z]+)+\b|\b[a-z]{4,}\b(?=:)", history))
+    assert not codes, codes
+    assert "共有先: 本人" in history and "共有方法: 紙" in history and "企業と共有可: はい → いいえ" in history
+    assert "引継ぎ不要: はい" in history and "転職（前職の最終日）: （なし） → 2025-05-31" in history
+
+
 # ------------------------------------------------------------------ plausibility
 
 
