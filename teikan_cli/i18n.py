@@ -493,6 +493,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "doctor.chain_bad.link": ("the audit trail is broken at row #{row}: a row before it was removed or altered",
                               "変更履歴は #{row} の手前で途切れています（それより前の行が削除または変更されています）"),
     "doctor.chain_bad.hash": ("audit row #{row} has a hash that does not match", "変更履歴 #{row} のハッシュが一致しません"),
+    "migration.plans_without_consent": (
+        "{plans} support plan(s) of {clients} client(s) have no consent date yet and count as not agreed: record each "
+        "client's consent to the plan in force with 'teikan plan CLIENT --date D --consent-date C'",
+        "{clients} 人の個別支援計画 {plans} 件に同意日がなく、同意のない計画として扱われます。利用者ごとに現在の計画の"
+        "同意日を記録してください（teikan plan 利用者 --date 作成日 --consent-date 同意日）"),
     "migration.staff_merged": ("the staff names {names} are the same person after normalisation: merged into one person '{name}'",
                                "職員名 {names} は表記ゆれのため同一人物として '{name}' に統合しました"),
     "db.disk_full": ("the disk is full: nothing was written ({path})", "ディスクの空きがありません。何も書き込んでいません（{path}）"),
