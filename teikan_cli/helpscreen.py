@@ -44,27 +44,41 @@ def display_width(text: str) -> int:
 
 def wrap(text: str, width: int) -> list[str]:
     """Lines of at most `width` display columns: breaks at spaces, and between any two wide characters (Japanese
-    has no spaces), never inside an ASCII word."""
+    has no spaces), inside an ASCII word only when the word alone is wider than a line (a long path)."""
     lines: list[str] = []
     for paragraph in text.split("\n"):
         line = ""
         for token in _tokens(paragraph):
             if display_width(line + token) <= width or not line.strip():
                 line += token
-                continue
-            lines.append(line.rstrip())
-            line = token.lstrip()
+            else:
+                lines.append(line.rstrip())
+                line = token.lstrip()
+            while display_width(line.rstrip()) > width:
+                head = _cut(line, width)
+                lines.append(head)
+                line = line[len(head):]
         lines.append(line.rstrip())
     return lines
 
 
+def _cut(text: str, width: int) -> str:
+    """The longest start of `text` at most `width` display columns wide (at least one character)."""
+    used = 0
+    for index, ch in enumerate(text):
+        used += display_width(ch)
+        if used > width:
+            return text[:max(index, 1)]
+    return text
+
+
 def _tokens(text: str) -> list[str]:
     """ASCII words with their following space, and single wide characters (with any closing punctuation, so that
-    `。` or `）` never begins a line)."""
+    `。` or `）` never begins a line, and after any opening bracket, so that `（` never ends one)."""
     tokens: list[str] = []
     for ch in text:
         wide = display_width(ch) == 2
-        if tokens and ch in "。、）」』，．・：" + ")]}.,:;":
+        if tokens and (ch in "。、）」』，．・：" + ")]}.,:;" or tokens[-1][-1] in "（「『(["):
             tokens[-1] += ch
         elif wide or not tokens or display_width(tokens[-1][-1:]) == 2 or tokens[-1].endswith(" "):
             tokens.append(ch)
