@@ -594,7 +594,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "last_service": ("Last service", "最終提供日"), "retained_until": ("Kept until", "保存期間満了日"),
     # terminal tables (issue 16): the shorter header a narrow terminal uses (`KEY:short`; a Japanese header is
     # never broken inside a word), and the line naming the columns a narrow terminal left out
-    "certificate:short": ("Cert. no.", "受給者証"), "support_end:short": ("Ends", "満了日"),
+    "certificate:short": ("Cert. no.", "受給者証"), "support_end:short": ("Support end", "満了日"),
     "face:short": ("Face", "対面"), "employer:count:short": ("Employer", "企業"), "remote:short": ("Remote", "電話"),
     "agency:short": ("Agency", "機関"), "center:short": ("Center", "センター"),
     "report_shared:short": ("Report", "レポート"), "billable:short": ("Billable", "請求"),

@@ -340,10 +340,13 @@ class _TermColumn:
         forms = [header] + ([short] if short and short != header else [])
         forms += [_header_lines(f) for f in list(forms)]
         self.header = header
-        self.compact = min(forms, key=lambda f: (_lines_width(f), f.count("\n"), forms.index(f)))
         self.pieces = None if numeric or self.free else [_breaks(v) for v in cells]
         folded = max((width(p) for ps in self.pieces for p in ps), default=0) if self.pieces else self.natural
         self.folded = folded if folded < self.natural else None
+        # The compact header: the one that makes the column narrowest (its folded cells, or free text at its
+        # least), then the one on fewer lines, then the first of full, short, broken.
+        least = min(self.natural, FREE_TEXT_MIN) if self.free else self.folded or self.natural
+        self.compact = min(forms, key=lambda f: (max(_lines_width(f), least), f.count("\n"), forms.index(f)))
 
     def head_width(self, compact: bool) -> int:
         return _lines_width(self.compact if compact else self.header)
