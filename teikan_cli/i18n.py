@@ -602,6 +602,10 @@ LABELS: dict[str, tuple[str, str]] = {
     "days_left:short": ("Share in", "期限まで"), "month_hours:short": ("Counted", "算入時間"),
     "reduced_hours:short": ("Reduced", "短時間"), "grant_until:short": ("Grant", "支給期限"),
     "prior_service:short": ("Before", "前サービス"), "share_deadline:short": ("Share by", "引継期限"),
+    "delivered_date": ("Delivered", "交付日"), "delivered_to": ("Delivered to", "交付先"),
+    "next_review": ("Next review", "次回見直し"), "plan_id": ("Plan", "計画ID"), "long_goal": ("Long-term goal", "長期目標"),
+    "short_goal": ("Short-term goal", "短期目標"), "items": ("Support items", "支援内容"),
+    "face_dates": ("Face-to-face days", "対面支援日"), "weekday": ("Day", "曜日"), "counted": ("Counted", "算定"),
     "table.left_out": ("left out at this width: {columns} (every column: a wider terminal or --format csv)",
                        "画面幅のため省略: {columns}（全列は端末を広げるか --format csv）"),
 }

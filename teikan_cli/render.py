@@ -254,6 +254,8 @@ FREE_TEXT_COMFORT = 20  # ... nor below this before list and date cells are fold
 # Free text: shortened with … on a terminal when the table would not fit (whole in pipes, CSV and JSON).
 FREE_TEXT_COLUMNS = frozenset({"note", "employer", "center", "detail", "message", "record", "long_goal",
                                "short_goal", "items"})
+# ... except sentences a person must read whole (a finding, a change in the history): folded onto more lines.
+FOLDED_TEXT_COLUMNS = frozenset({"message", "detail"})
 # Codes made of digits: left-aligned like text, not right-aligned like a number (受給者証番号, 事業所番号).
 CODE_COLUMNS = frozenset({"certificate", "office_number", "number"})
 # The columns a narrow terminal leaves out first, first to go first, when a table cannot fit otherwise
@@ -269,15 +271,14 @@ def _is_code(key: str, values: Sequence[str]) -> bool:
 
 
 def _breaks(text: str) -> list[str]:
-    """A cell's pieces at its natural breaks: after a list's `, ` and before a `(` (`2025-04-01 (令和7年4月1日)`)."""
-    pieces = []
-    for part in text.split(", "):
-        pieces.append(part + ",")
+    """A cell's pieces at its natural breaks: after a list's `, ` and before a parenthesis (`2025-04-01
+    (令和7年4月1日)`, `個別支援計画の作成・見直し（期限 2026-10-20）`)."""
+    pieces = [part + "," for part in text.split(", ")]
     pieces[-1] = pieces[-1][:-1]
     out = []
     for piece in pieces:
-        head, sep, tail = piece.partition(" (")
-        out += [head, "(" + tail] if sep and head else [piece]
+        parts = re.split(r" (?=\()|(?<=[^ (（])(?=（)", piece)
+        out += [p for p in parts if p] or [piece]
     return out
 
 
@@ -336,11 +337,14 @@ class _TermColumn:
         numeric = bool(cells) and all(_is_number(v) for v in cells)
         self.right = numeric and not _is_code(key, cells)
         self.natural = max(map(width, cells), default=0)
-        self.free = not numeric and (key in FREE_TEXT_COLUMNS or (key not in DATE_COLUMNS and self.natural > 40))
+        pieces = None if numeric else [_breaks(v) for v in cells]
+        # Free text: the known columns, and any other long text that has no natural break (a list has).
+        self.free = not numeric and (key in FREE_TEXT_COLUMNS or (
+            key not in DATE_COLUMNS and self.natural > 40 and all(len(p) == 1 for p in pieces)))
         forms = [header] + ([short] if short and short != header else [])
         forms += [_header_lines(f) for f in list(forms)]
         self.header = header
-        self.pieces = None if numeric or self.free else [_breaks(v) for v in cells]
+        self.pieces = None if self.free else pieces
         folded = max((width(p) for ps in self.pieces for p in ps), default=0) if self.pieces else self.natural
         self.folded = folded if folded < self.natural else None
         # The compact header: the one that makes the column narrowest (its folded cells, or free text at its
@@ -354,11 +358,13 @@ class _TermColumn:
     def fixed_width(self, compact: bool, fold: bool) -> int:
         return max(self.head_width(compact), self.folded if fold and self.folded else self.natural, 1)
 
-    def text(self, row: int, size: int, fold: bool) -> str:
+    def text(self, row: int, size: int, folded: bool) -> str:
         value = self.cells[row]
+        if self.free and self.key in FOLDED_TEXT_COLUMNS:
+            return "\n".join(fold(value, size)) if width(value) > size else value
         if self.free:
             return shorten(value, size)
-        if fold and self.folded:
+        if folded and self.folded:
             return _pack(self.pieces[row], size)
         return value
 
@@ -397,8 +403,16 @@ def _fit(cols: list[_TermColumn], limit: int, force: bool = False):
         if sizes is None:
             return None
         given = dict(zip(free, sizes))
-        return [(head[i], fold[i], given[i] if c.free else c.fixed_width(head[i], fold[i]))
+        plan = [[head[i], fold[i], given[i] if c.free else c.fixed_width(head[i], fold[i])]
                 for i, c in enumerate(cols)]
+        spare = room - fixed - sum(sizes)
+        for i, c in enumerate(cols):  # room left over widens folded cells back toward one line
+            if fold[i] and spare > 0:
+                grown = max(max(map(_lines_width, (_pack(p, plan[i][2] + spare) for p in c.pieces)), default=0),
+                            plan[i][2])
+                spare -= grown - plan[i][2]
+                plan[i][2] = grown
+        return [tuple(p) for p in plan]
 
     def width_with(i: int, compact: bool, folded: bool) -> int:
         c = cols[i]
@@ -436,7 +450,8 @@ def terminal_layout(columns: Sequence[str], headers: Sequence[str], shorts: Sequ
     cols = [_TermColumn(key, head, short, [r[i] for r in texts])
             for i, (key, head, short) in enumerate(zip(columns, headers, shorts))]
     order = [columns.index(key) for key in omit if key in columns]
-    order.sort(key=lambda i: any(r[i] for r in texts))  # an empty column goes first: it shows nothing
+    empty = [i for i in range(len(columns)) if not any(r[i] for r in texts)]
+    order = empty + [i for i in order if i not in empty]  # an empty column goes first: it shows nothing
     left_out: list[int] = []
     while True:
         shown = [i for i in range(len(cols)) if i not in left_out]
@@ -498,12 +513,13 @@ def fold(text: str, size: int, hang: int = 0) -> list[str]:
     when it is longer than a line (a path)."""
     from .helpscreen import wrap
 
+    spaced = not _japanese()
     lines: list[str] = []
     for paragraph in text.split("\n"):
-        first = wrap(paragraph, max(size, 10))[0]
+        first = wrap(paragraph, max(size, 10), spaced)[0]
         rest = paragraph[len(first):].lstrip(" ")
         lines.append(first)
-        lines += [" " * hang + line for line in wrap(rest, max(size - hang, 10))] if rest else []
+        lines += [" " * hang + line for line in wrap(rest, max(size - hang, 10), spaced)] if rest else []
     return lines
 
 

@@ -80,6 +80,8 @@ def print_client(data: dict, file, wareki: bool) -> None:
 
 
 STAFF_COLUMNS = ["assignments", "name", "role", "hours", "from", "until", "reduced_hours", "month_hours", "fte"]
+# A narrow terminal keeps who, the role, the weekly hours and the FTE; the period and the measure go first.
+STAFF_NARROW_OMIT = ("until", "reduced_hours", "from", "month_hours", "assignments")
 
 
 def print_staff(staffing, rows, month, day, wareki: bool) -> None:
@@ -87,7 +89,7 @@ def print_staff(staffing, rows, month, day, wareki: bool) -> None:
 
     title = t("staffing.title", month=str(month), as_of=day.isoformat())
     if rows:
-        render.print_table(STAFF_COLUMNS, rows, title=title, wareki_dates=wareki)
+        render.print_table(STAFF_COLUMNS, rows, title=title, wareki_dates=wareki, omit=STAFF_NARROW_OMIT)
     else:
         echo(title)
         echo(t("staffing.no_staff", month=str(month)))
@@ -209,7 +211,7 @@ def print_due(groups, month, day) -> None:
         title = t("due.title", staff=group.staff or t("due.unassigned"), month=str(month), as_of=day.isoformat())
         if index:
             echo("")
-        render.print_table(DUE_TABLE_COLUMNS, rows, title=title)
+        render.print_table(DUE_TABLE_COLUMNS, rows, title=title, omit=())  # the employer groups the rows: kept
 
 
 def print_watch(store, watched, shown, day) -> None:
