@@ -159,19 +159,20 @@ def plain_table(columns: Sequence[str], rows: Iterable[Sequence[str]], headers: 
     (`certificate`, or digits with a leading zero) left-aligned like text."""
     rows = [list(r) for r in rows]
     texts = [[r[i] for r in rows] for i in range(len(headers))]
-    return _plain_columns(texts, headers, [_is_code(str(c), t) for c, t in zip(columns, texts)])
+    return _plain_columns(texts, headers, [str(c) for c in columns])
 
 
-def _plain_columns(texts: Sequence[list[str]], headers: Sequence[str], codes: Sequence[bool] = ()) -> str:
+def _plain_columns(texts: Sequence[list[str]], headers: Sequence[str], keys: Sequence[str] = ()) -> str:
     """`plain_table` from the cells a column at a time (a national report has 20,000 rows): each column's
     size and alignment once, then one `%` format a line; columns with wide characters are padded first.
-    `codes[i]`: column i holds codes (left-aligned even when all digits)."""
+    `keys[i]`: column i's name (a code column is left-aligned even when all digits, see `_is_code`)."""
     fields, columns, head_cells = [], [], []
-    codes = list(codes) + [False] * (len(headers) - len(codes))
-    for head, values, code in zip(headers, texts, codes):
+    keys = list(keys) + [""] * (len(headers) - len(keys))
+    for head, values, key in zip(headers, texts, keys):
         joined = "".join(values)
-        right = not code and bool(values) and (not joined or joined.isdigit() or (
+        right = bool(values) and (not joined or joined.isdigit() or (
             "." in joined and all(v.replace(".", "", 1).isdigit() or v == "" for v in values)))
+        right = right and not _is_code(key, values)
         if joined.isascii():
             size = max(width(head), max(map(len, values), default=0))
             fields.append(f"%{size}s" if right else f"%-{size}s")
@@ -243,7 +244,7 @@ def print_columns(columns: Sequence[str], values: Sequence[list], *, title: str 
     else:
         if title:
             out.write(title + "\n")
-        out.write(_plain_columns(by_column, headers, [_is_code(c, t) for c, t in zip(columns, by_column)]) + "\n")
+        out.write(_plain_columns(by_column, headers, columns) + "\n")
 
 
 # ------------------------------------------------------------------ the table on a terminal (issue 16)
@@ -330,23 +331,25 @@ def _lines_width(text: str) -> int:
 
 class _TermColumn:
     """One column of a terminal table with the narrower forms it can take: a shorter or broken header, cells
-    folded at their natural breaks, or (free text) cells shortened with …."""
+    folded at their natural breaks, or (free text) cells shortened with …. Each distinct value is measured once
+    (a national report repeats the same few in 20,000 rows)."""
 
     def __init__(self, key: str, header: str, short: str | None, cells: list[str]) -> None:
         self.key, self.cells = key, cells
-        numeric = bool(cells) and all(_is_number(v) for v in cells)
-        self.right = numeric and not _is_code(key, cells)
-        self.natural = max(map(width, cells), default=0)
-        pieces = None if numeric else [_breaks(v) for v in cells]
+        distinct = set(cells)
+        numeric = bool(cells) and all(map(_is_number, distinct))
+        self.right = numeric and not _is_code(key, distinct)
+        self.natural = max(map(width, distinct), default=0)
+        pieces = {} if numeric else {v: _breaks(v) for v in distinct}
         # Free text: the known columns, and any other long text that has no natural break (a list has).
         self.free = not numeric and (key in FREE_TEXT_COLUMNS or (
-            key not in DATE_COLUMNS and self.natural > 40 and all(len(p) == 1 for p in pieces)))
+            key not in DATE_COLUMNS and self.natural > 40 and all(len(p) == 1 for p in pieces.values())))
         forms = [header] + ([short] if short and short != header else [])
         forms += [_header_lines(f) for f in list(forms)]
         self.header = header
-        self.pieces = None if self.free else pieces
-        folded = max((width(p) for ps in self.pieces for p in ps), default=0) if self.pieces else self.natural
-        self.folded = folded if folded < self.natural else None
+        self.pieces = {} if self.free else pieces
+        folded = max((width(p) for ps in self.pieces.values() for p in ps), default=0) if self.pieces else 0
+        self.folded = folded if self.pieces and folded < self.natural else None
         # The compact header: the one that makes the column narrowest (its folded cells, or free text at its
         # least), then the one on fewer lines, then the first of full, short, broken.
         least = min(self.natural, FREE_TEXT_MIN) if self.free else self.folded or self.natural
@@ -358,6 +361,10 @@ class _TermColumn:
     def fixed_width(self, compact: bool, fold: bool) -> int:
         return max(self.head_width(compact), self.folded if fold and self.folded else self.natural, 1)
 
+    def packed_width(self, size: int) -> int:
+        """The widest line of the folded cells packed into lines of at most `size` cells."""
+        return max((_lines_width(_pack(p, size)) for p in self.pieces.values()), default=0)
+
     def text(self, row: int, size: int, folded: bool) -> str:
         value = self.cells[row]
         if self.free and self.key in FOLDED_TEXT_COLUMNS:
@@ -365,7 +372,7 @@ class _TermColumn:
         if self.free:
             return shorten(value, size)
         if folded and self.folded:
-            return _pack(self.pieces[row], size)
+            return _pack(self.pieces[value], size)
         return value
 
 
@@ -408,8 +415,7 @@ def _fit(cols: list[_TermColumn], limit: int, force: bool = False):
         spare = room - fixed - sum(sizes)
         for i, c in enumerate(cols):  # room left over widens folded cells back toward one line
             if fold[i] and spare > 0:
-                grown = max(max(map(_lines_width, (_pack(p, plan[i][2] + spare) for p in c.pieces)), default=0),
-                            plan[i][2])
+                grown = max(c.packed_width(plan[i][2] + spare), plan[i][2])
                 spare -= grown - plan[i][2]
                 plan[i][2] = grown
         return [tuple(p) for p in plan]
