@@ -263,7 +263,7 @@ CODE_COLUMNS = frozenset({"certificate", "office_number", "number"})
 # (print_table's `omit` names others for a screen); a line under the table names what was left out.
 NARROW_OMIT = ("kana", "center_reason", "place", "minutes", "disabilities", "prior_service", "grant_until",
                "eligible_from", "employment_start", "employment_end", "ended_on", "end_reason", "certificate",
-               "consent_date", "delivered_to", "days_to_end", "employer", "staff")
+               "consent_date", "delivered_to", "days_to_end", "employer", "staff", "who")
 
 
 def _is_code(key: str, values: Sequence[str]) -> bool:
@@ -404,8 +404,10 @@ def _fit(cols: list[_TermColumn], limit: int, force: bool = False):
     def attempt(floor: int, room: int = limit):
         fixed = sum(c.fixed_width(head[i], fold[i]) for i, c in enumerate(cols) if not c.free) + GAP * (n - 1)
         free = [i for i, c in enumerate(cols) if c.free]
+        # A sentence folded into a strip narrower than FREE_TEXT_COMFORT is unreadable: it keeps that much.
+        floors = [max(floor, FREE_TEXT_COMFORT) if cols[i].key in FOLDED_TEXT_COLUMNS else floor for i in free]
         wants = [(max(cols[i].natural, cols[i].head_width(head[i])),
-                  max(cols[i].head_width(head[i]), min(cols[i].natural, floor), 1)) for i in free]
+                  max(cols[i].head_width(head[i]), min(cols[i].natural, least), 1)) for i, least in zip(free, floors)]
         sizes = _share(room - fixed, wants)
         if sizes is None:
             return None
