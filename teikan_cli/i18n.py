@@ -630,4 +630,20 @@ LABELS: dict[str, tuple[str, str]] = {
     "supporter_fte_required": ("required", "必要数"), "managers": ("service managers", "サービス管理責任者"),
     "managers_required": ("required", "必要数"), "ok": ("ok", "充足"),
     "last_service": ("Last service", "最終提供日"), "retained_until": ("Kept until", "保存期間満了日"),
+    # terminal tables (issue 16): the shorter header a narrow terminal uses (`KEY:short`; a Japanese header is
+    # never broken inside a word), and the line naming the columns a narrow terminal left out
+    "certificate:short": ("Cert. no.", "受給者証"), "support_end:short": ("Support end", "満了日"),
+    "face:short": ("Face", "対面"), "employer:count:short": ("Employer", "企業"), "remote:short": ("Remote", "電話"),
+    "agency:short": ("Agency", "機関"), "center:short": ("Center", "センター"),
+    "report_shared:short": ("Report", "レポート"), "billable:short": ("Billable", "請求"),
+    "concerns:short": ("Concerns", "兆候"), "center_reason:short": ("Reason", "連携理由"),
+    "days_left:short": ("Share in", "期限まで"), "month_hours:short": ("Counted", "算入時間"),
+    "reduced_hours:short": ("Reduced", "短時間"), "grant_until:short": ("Grant", "支給期限"),
+    "prior_service:short": ("Before", "前サービス"), "share_deadline:short": ("Share by", "引継期限"),
+    "delivered_date": ("Delivered", "交付日"), "delivered_to": ("Delivered to", "交付先"),
+    "next_review": ("Next review", "次回見直し"), "plan_id": ("Plan", "計画ID"), "long_goal": ("Long-term goal", "長期目標"),
+    "short_goal": ("Short-term goal", "短期目標"), "items": ("Support items", "支援内容"),
+    "face_dates": ("Face-to-face days", "対面支援日"), "weekday": ("Day", "曜日"), "counted": ("Counted", "算定"),
+    "table.left_out": ("left out at this width: {columns} (every column: a wider terminal or --format csv)",
+                       "画面幅のため省略: {columns}（全列は端末を広げるか --format csv）"),
 }
