@@ -86,12 +86,12 @@ def _field(name: str) -> str:
 
 
 def _value(field: str, value) -> str:
-    from .i18n import label, language, t
+    from .i18n import language, t
 
     if value is None or value == "" or value == []:
         return t("history.empty")
     if isinstance(value, bool):
-        return label("yes" if value else "no")
+        return t("history.true" if value else "history.false")
     if isinstance(value, list):
         return ("・" if language() == "ja" else "+").join(_code(field, v) for v in value) or t("history.empty")
     return _code(field, str(value))

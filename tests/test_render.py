@@ -47,7 +47,8 @@ def _plain_reference(texts_by_row, headers):
     sizes, rights = [], []
     for head, values in zip(headers, columns):
         sizes.append(max([render.width(head)] + [render.width(v) for v in values]))
-        rights.append(bool(values) and all(v.replace(".", "", 1).isdigit() or v == "" for v in values))
+        code = any(len(v) > 1 and v[0] == "0" and v[1] != "." for v in values)  # `0000000003`: a code, not a number
+        rights.append(bool(values) and not code and all(v.replace(".", "", 1).isdigit() or v == "" for v in values))
     for row in [list(headers)] + [list(r) for r in texts_by_row]:
         lines.append("  ".join(render._pad(v, size, right) for v, size, right in zip(row, sizes, rights)).rstrip())
     return "\n".join(lines)
