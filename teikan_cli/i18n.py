@@ -469,6 +469,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "document.written": ("wrote {path}", "{path} に書き出しました"),
     "support_report.employer_copy_html": ("--copy employer is a printed page: add --format html (the draft in md or text is the office's own, with every note)",
                                           "--copy employer は印刷用のページです。--format html を指定してください（md・text の下書きは事業所用で、すべてのメモを含みます）"),
+    "record.after_grant": ("after the grant (受給者証, until {grant_until}): not billable",
+                           "支給決定期間外（受給者証 {grant_until} まで）のため算定不可"),
     "record.client_or_all": ("give one client, or --all for every client of the month (not both)",
                              "利用者を1人指定するか、--all でその月の全員を指定してください（両方は不可）"),
     "record.all_is_html": ("--all makes one printable file: use --format html", "--all は印刷用の1ファイルを作ります。--format html を指定してください"),
