@@ -130,7 +130,7 @@ class Problems:
         which = self._index.get(key)
         if which is None:
             which = self._index[key] = len(self._distinct)
-            self._distinct.append((column, error))
+            self._distinct.append((column, error.with_traceback(None)))  # not the frames it was raised in
         if self._lines and line < self._lines[-1]:
             self._ordered = False
         self._lines.append(line)

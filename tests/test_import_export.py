@@ -280,7 +280,7 @@ def test_progress_bar_only_on_a_terminal(monkeypatch):
 
     monkeypatch.setattr("sys.stderr", io.StringIO())
     with transfer._progress() as bar:
-        assert bar("check", 10) is None  # no callback: parse_rows and the store skip the bookkeeping
+        assert bar("check", 10) is None  # no callback: csvio and the store skip the bookkeeping
     assert __import__("sys").stderr.getvalue() == ""
     terminal = Terminal()
     monkeypatch.setattr("sys.stderr", terminal)
@@ -663,3 +663,26 @@ def test_every_bad_line_of_a_file_for_another_office_is_listed(cli, tmp_path):
     assert lines[0] == "line 2: client: no client '9900000000' (give an id, a certificate number or the exact name)"
     assert lines[-2].startswith("line 3001: client: no client '9900002999'")
     assert lines[-1] == "Error: 3000 bad row(s); nothing was imported"
+
+
+def test_the_new_rows_are_found_through_indexes_without_a_sort(cli, db_path):
+    """The natural key of a million staged rows is decided by index searches, one per row, and no sort (issue 20:
+    a million-row sort held in memory would cost what the staging table saves)."""
+    from teikan_cli.store import open_store
+
+    import_examples(cli, "staff", "clients")
+    store = open_store(db_path, create=False)
+    statements: list[str] = []
+    with store.contact_staging():
+        store.stage_contacts([(2, 1, "2025-06-02", 1, 0, 0, 0, 0, None, None, None, None, None, None)])
+        store.conn.set_trace_callback(statements.append)
+        assert store.decide_staged_contacts() == 1
+        store.conn.set_trace_callback(None)
+        decision = next(sql for sql in statements if "INSERT INTO temp.import_new" in sql)
+        plan = [row[3] for row in store.conn.execute("EXPLAIN QUERY PLAN " + decision)]
+    store.close()
+    assert plan[0] == "SCAN s"  # the staged rows once, in line order
+    assert any(line.startswith("SEARCH e USING COVERING INDEX import_contacts_key") for line in plan), plan
+    assert any(line.startswith("SEARCH c USING INDEX contacts_month") for line in plan), plan
+    assert any(line.startswith("SEARCH k USING PRIMARY KEY") for line in plan), plan
+    assert not any("TEMP B-TREE" in line for line in plan), plan
