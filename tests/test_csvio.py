@@ -219,7 +219,8 @@ def test_problems_are_kept_compactly_and_listed_in_line_order():
     described = []
     listed = problems.listed(lambda column, error: described.append(column) or (column.upper(), error.key))
     assert described == ["client", "date"]  # once per distinct problem
-    assert listed[2:4] == [(3, "CLIENT", "client.unknown"), (3, "DATE", "date.future")]
+    assert len(listed) == 11 and list(listed) == list(listed)  # read as often as needed (RowErrors reads twice)
+    assert list(listed)[2:4] == [(3, "CLIENT", "client.unknown"), (3, "DATE", "date.future")]
 
 
 def test_staff_same_key_other_hours_is_a_conflict():
