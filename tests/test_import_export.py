@@ -280,7 +280,7 @@ def test_progress_bar_only_on_a_terminal(monkeypatch):
 
     monkeypatch.setattr("sys.stderr", io.StringIO())
     with transfer._progress() as bar:
-        assert bar("check", 10) is None  # no callback: parse_rows and the store skip the bookkeeping
+        assert bar("check", 10) is None  # no callback: csvio and the store skip the bookkeeping
     assert __import__("sys").stderr.getvalue() == ""
     terminal = Terminal()
     monkeypatch.setattr("sys.stderr", terminal)
@@ -550,3 +550,139 @@ def test_export_output_needs_force_to_replace(cli, tmp_path):
     assert r.stderr == f"エラー: {out} は既にあります。上書きするには --force を指定してください\n"
     assert cli("export", "staff", "--output", str(out), "--excel", "--force").exit_code == 0
     assert out.read_bytes().startswith(b"\xef\xbb\xbf")
+
+
+# ------------------------------------------------------------------ contacts checked in a staging table (issue 20)
+
+CONTACTS_HEADER = ",".join(csvio.HEADERS["contacts"]) + "\n"
+
+
+def test_a_contact_logged_by_hand_is_already_present_whatever_the_order_of_its_concerns(cli, tmp_path):
+    import_examples(cli, "staff", "clients")
+    r = cli("log-visit", "0123456789", "--date", "2025-06-02", "--type", "remote", "--staff", "佐藤 花子",
+            "--concern", "medication", "--concern", "attendance", "--note", "電話", AS_OF)
+    assert r.exit_code == 0, r
+    same = "0123456789,2025-06-02,remote,佐藤 花子,,,medication+attendance,,電話\n"
+    other = "0123456789,2025-06-02,remote,佐藤 花子,,,attendance,,電話\n"
+    path = write(tmp_path, "c.csv", CONTACTS_HEADER + same + other)
+    assert cli("import", "contacts", path, AS_OF).stdout == "contacts: 1 added, 1 already present\n"
+    assert cli("import", "contacts", path, AS_OF).stdout == "contacts: 0 added, 2 already present\n"
+
+
+def test_a_deleted_contact_is_not_there_any_more(cli, db_path, tmp_path):
+    import_examples(cli, "staff", "clients")
+    path = write(tmp_path, "c.csv", CONTACTS_HEADER + "0123456789,2025-06-02,face,,,,,,\n")
+    assert cli("import", "contacts", path, AS_OF).stdout == "contacts: 1 added, 0 already present\n"
+    assert cli("delete-visit", "1", "--reason", "誤入力", AS_OF).exit_code == 0
+    assert cli("import", "contacts", path, AS_OF).stdout == "contacts: 1 added, 0 already present\n"
+    assert count(db_path, "contacts") == 2
+
+
+def test_new_contacts_get_ids_in_file_order_with_their_concerns(cli, db_path, tmp_path):
+    import_examples(cli, "staff", "clients")
+    rows = ["1234567890,2025-06-03,face,,,,other+attendance,,b\n", "0123456789,2025-06-02,face,,,,,,a\n",
+            "1234567890,2025-06-01,center,,,,,advice,c\n"]
+    assert cli("import", "contacts", write(tmp_path, "c.csv", CONTACTS_HEADER + "".join(rows)), AS_OF).exit_code == 0
+    conn = sqlite3.connect(db_path)
+    assert conn.execute("SELECT id, note FROM contacts ORDER BY id").fetchall() == [(1, "b"), (2, "a"), (3, "c")]
+    assert conn.execute("SELECT contact_id, concern FROM contact_concerns ORDER BY 1, 2").fetchall() == [
+        (1, "attendance"), (1, "other")]
+    assert conn.execute("SELECT client_id, detail FROM audit WHERE action = 'import-contacts' ORDER BY id").fetchall() \
+        == [(1, "1 contacts"), (2, "2 contacts")]
+    assert conn.execute("SELECT name FROM sqlite_master WHERE name LIKE 'import%'").fetchall() == []
+    conn.close()
+
+
+def test_someone_writing_meanwhile_makes_the_import_check_again_under_the_lock(cli, db_path, tmp_path, monkeypatch):
+    """Between the check (no lock) and the write, another process logs the same visit: checked again under the
+    lock, the file adds one contact, not two."""
+    from teikan_cli.commands import transfer
+    from teikan_cli.models import Contact
+    from teikan_cli.store import open_store
+
+    import_examples(cli, "staff", "clients")
+    row = "0123456789,2025-06-02,remote,佐藤 花子,10,,,,\n"
+    path = write(tmp_path, "c.csv", CONTACTS_HEADER + row)
+    checked = transfer._Import.check
+
+    def check_then_someone_writes(job):
+        plan = checked(job)
+        assert (plan.added, plan.unchanged) == (1, 0)
+        other = open_store(db_path, create=False)
+        with other.write():
+            other.insert_contact(Contact(id=0, client_id=1, date=date(2025, 6, 2), types=("remote",),
+                                         staff="佐藤 花子", minutes=10))
+        other.close()
+        return plan
+
+    monkeypatch.setattr(transfer._Import, "check", check_then_someone_writes)
+    r = cli("import", "contacts", path, AS_OF)
+    assert (r.exit_code, r.stdout) == (0, "contacts: 0 added, 1 already present\n"), r
+    assert count(db_path, "contacts") == 1
+
+
+def test_a_client_ended_meanwhile_stops_the_import_under_the_lock(cli, db_path, tmp_path, monkeypatch):
+    from teikan_cli.commands import transfer
+
+    import_examples(cli, "staff", "clients")
+    path = write(tmp_path, "c.csv", CONTACTS_HEADER + "0123456789,2025-06-02,face,,,,,,\n")
+    checked = transfer._Import.check
+
+    def check_then_someone_writes(job):
+        plan = checked(job)
+        conn = sqlite3.connect(db_path)
+        with conn:
+            conn.execute("UPDATE clients SET ended_on = '2025-05-31', end_reason = 'other' WHERE id = 1")
+        conn.close()
+        return plan
+
+    monkeypatch.setattr(transfer._Import, "check", check_then_someone_writes)
+    r = cli("import", "contacts", path, AS_OF)
+    assert r.exit_code == 2 and r.stderr.startswith("line 2: date: "), r
+    assert count(db_path, "contacts") == 0
+
+
+def test_a_cp932_byte_far_into_the_file_reads_the_whole_file_as_cp932(cli, db_path, tmp_path, monkeypatch):
+    """Rows are handed on as they are read: the encoding is decided before the first one."""
+    monkeypatch.setattr(csvio, "CHUNK", 64)
+    import_examples(cli, "staff", "clients")
+    ascii_rows = "".join(f"0123456789,2025-06-{day:02d},face,,,,,,\n" for day in range(1, 20))
+    path = write(tmp_path, "c.csv", CONTACTS_HEADER + ascii_rows + "0123456789,2025-06-20,face,,,,,,面談\n", "cp932")
+    r = cli("import", "contacts", path, AS_OF)
+    assert (r.exit_code, r.stdout) == (0, "contacts: 20 added, 0 already present\n"), r
+    assert cli("export", "contacts").stdout.splitlines()[-1] == "0123456789,2025-06-20,face,,,,,,面談"
+
+
+def test_every_bad_line_of_a_file_for_another_office_is_listed(cli, tmp_path):
+    import_examples(cli, "staff", "clients")
+    rows = "".join(f"99{n:08d},2025-06-02,face,,,,,,\n" for n in range(3000))
+    r = cli("import", "contacts", write(tmp_path, "c.csv", CONTACTS_HEADER + rows + "0123456789,2025-06-02,face,,,,,,\n"),
+            AS_OF)
+    lines = r.stderr.splitlines()
+    assert r.exit_code == 2 and len(lines) == 3001
+    assert lines[0] == "line 2: client: no client '9900000000' (give an id, a certificate number or the exact name)"
+    assert lines[-2].startswith("line 3001: client: no client '9900002999'")
+    assert lines[-1] == "Error: 3000 bad row(s); nothing was imported"
+
+
+def test_the_new_rows_are_found_through_indexes_without_a_sort(cli, db_path):
+    """The natural key of a million staged rows is decided by index searches, one per row, and no sort (issue 20:
+    a million-row sort held in memory would cost what the staging table saves)."""
+    from teikan_cli.store import open_store
+
+    import_examples(cli, "staff", "clients")
+    store = open_store(db_path, create=False)
+    statements: list[str] = []
+    with store.contact_staging():
+        store.stage_contacts([(2, 1, "2025-06-02", 1, 0, 0, 0, 0, None, None, None, None, None, None)])
+        store.conn.set_trace_callback(statements.append)
+        assert store.decide_staged_contacts() == 1
+        store.conn.set_trace_callback(None)
+        decision = next(sql for sql in statements if "INSERT INTO temp.import_new" in sql)
+        plan = [row[3] for row in store.conn.execute("EXPLAIN QUERY PLAN " + decision)]
+    store.close()
+    assert plan[0] == "SCAN s"  # the staged rows once, in line order
+    assert any(line.startswith("SEARCH e USING COVERING INDEX import_contacts_key") for line in plan), plan
+    assert any(line.startswith("SEARCH c USING INDEX contacts_month") for line in plan), plan
+    assert any(line.startswith("SEARCH k USING PRIMARY KEY") for line in plan), plan
+    assert not any("TEMP B-TREE" in line for line in plan), plan
