@@ -42,12 +42,32 @@ def t(key: str, **params: object) -> str:
     entry = MESSAGES.get(key)
     if entry is None:
         return key
-    text = entry[1] if language() == "ja" else entry[0]
+    japanese = language() == "ja"
+    text = entry[1] if japanese else entry[0]
+    if japanese and "field" in params:
+        params = {**params, "field": field_name(params["field"])}
     try:
         # str.format is C; the label formatter only where a field asks for it (thousands of findings a report).
         return _FORMATTER.format(text, **params) if ":labels}" in text else text.format(**params)
     except (KeyError, IndexError, ValueError):
         return text
+
+
+# The columns a field of a check is named after where its own name is not a column (`disability` for
+# `--disability` and the `disabilities` column).
+_FIELD_COLUMNS = {"disability": "disabilities", "client": "client_id", "concern": "concerns", "type": "types"}
+
+
+def field_name(field: object) -> str:
+    """The `{field}` of an input error as a Japanese reader knows it: an option or argument as typed (`--type`,
+    `KIND`), any other field (a column: `certificate`, `employment-start`) by its Japanese column label
+    (受給者証番号, 就職日), so that no English word stands in a Japanese sentence."""
+    text = str(field)
+    if text.startswith("-") or text.isupper():
+        return text
+    column = text.replace("-", "_")
+    entry = LABELS.get(_FIELD_COLUMNS.get(column, column))
+    return text if entry is None else entry[1]
 
 
 class _Formatter(string.Formatter):

@@ -239,6 +239,28 @@ def test_messages_in_japanese(cli, seeded):
     assert state(seeded) == before
 
 
+JAPANESE_CASES = [  # every word of a Japanese error is Japanese: a field is named by its Japanese column label
+    (["add-client", "伊藤 次郎", "--employment-start", "2024-04-01", "--support-start", "2024-10-01",
+      "--certificate", "12345"], "受給者証番号 は10桁の数字で指定してください: '12345'"),
+    (["add-client", "伊藤 次郎", "--employment-start", "2024-04-01", "--support-start", "2024-10-01",
+      "--certificate", "0123456789"], "受給者証番号 0123456789 は登録済みです（利用者 #1）"),
+    (["edit-client", "3", "--certificate", "01234567890"], "受給者証番号 は10桁の数字で指定してください: '01234567890'"),
+    (["log-visit", "9999999999", "--type", "face"],
+     "利用者 '9999999999' が見つかりません（ID、受給者証番号、または氏名を正確に）"),
+    (["log-visit", "1", "--type", "どれでもない"],
+     "--type: 'どれでもない' は指定できません（face（対面支援）、employer（企業訪問）、remote（電話・メール等）、"
+     "agency（関係機関との連絡調整）、center（支援センターの支援） のいずれか）"),
+]
+
+
+@pytest.mark.parametrize("args,message", JAPANESE_CASES)
+def test_japanese_errors_have_no_english_word(cli, seeded, args, message):
+    before = state(seeded)
+    r = cli(*args, AS_OF, env={"TEIKAN_LANG": "ja"})
+    assert (r.exit_code, r.stdout, r.stderr) == (2, "", f"エラー: {message}\n")
+    assert state(seeded) == before
+
+
 def test_bad_as_of(cli, seeded):
     before = state(seeded)
     r = cli("log-visit", "1", "--type", "face", "--as-of", "2025-02-29")

@@ -113,6 +113,21 @@ def test_every_problem_of_a_client_file_in_japanese(cli, tmp_path):
     )
 
 
+def test_a_japanese_row_error_names_the_column_once_and_in_japanese(cli, tmp_path, db_path):
+    path = write(tmp_path, "clients.csv", "\n".join([
+        ",".join(csvio.HEADERS["clients"]),
+        "山田,,,12345,,,,,2024-04-01,,,2024-10-01,,,",
+        "田中,,,,,,どれでもない,,2024-04-01,,,2024-10-01,,,",
+    ]) + "\n")
+    r = cli("import", "clients", path, AS_OF, env={"TEIKAN_LANG": "ja"})
+    assert (r.exit_code, r.stdout) == (2, "")
+    lines = r.stderr.splitlines()
+    assert lines[0] == "2行目: 受給者証番号: 受給者証番号 は10桁の数字で指定してください: '12345'"
+    assert lines[1].startswith("3行目: 障害種別: 'どれでもない' は指定できません（physical（身体障害）")
+    assert lines[2] == "エラー: 2 行に誤りがあります。何も取り込んでいません"
+    assert not db_path.exists()
+
+
 def test_header_errors_and_unknown_kind(cli, tmp_path, db_path):
     path = write(tmp_path, "staff.csv", "name,role,weekly\n佐藤,supporter,40\n")
     r = cli("import", "staff", path, AS_OF)

@@ -165,8 +165,14 @@ def _stop_on(problems, kind: str) -> None:
 
 
 def _without_column(message: str, column: str) -> str:
-    """`line 3: minutes: not a number` rather than `line 3: minutes: minutes: not a number`."""
-    return message[len(column) + 2:] if message.startswith(f"{column}: ") else message
+    """`line 3: minutes: not a number` rather than `line 3: minutes: minutes: not a number` (in Japanese the
+    message names the column by its label: `支援内容: …`)."""
+    from ..i18n import field_name, language
+
+    for name in {column, field_name(column) if language() == "ja" else column}:
+        if message.startswith(f"{name}: "):
+            return message[len(name) + 2:]
+    return message
 
 
 @contextmanager
