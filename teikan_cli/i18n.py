@@ -408,7 +408,6 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "import.dry_run": ("dry run, nothing written: {kind}: {added} would be added, {unchanged} already present",
                        "確認のみ（書き込みなし）: {kind}: {added} 件を追加予定、{unchanged} 件は登録済み"),
     "export.done": ("wrote {count} {kind} rows to {path}", "{kind} {count} 行を {path} に書き出しました"),
-    "kind.clients": ("clients", "利用者"), "kind.contacts": ("contacts", "支援記録"), "kind.staff": ("staff", "職員配置"),
     # demo (issue 5)
     "demo.bad_file": ("the demo office file is damaged; reinstall teikan", "デモ事業所のファイルが壊れています（teikan を再インストールしてください）"),
     "demo.not_demo": ("{path} exists and is not a teikan demo database; left untouched (choose another file with --path)",

@@ -130,6 +130,11 @@ VOCABULARY: dict[str, tuple[Term, ...]] = {
         Term("client", "client's copy", "本人用", ("本人", "利用者")),
         Term("employer", "employer's copy", "企業用", ("企業", "事業主")),
     ),
+    "csv_kind": (  # import/export KIND: what a CSV file holds (the words of the import messages and help)
+        Term("clients", "clients", "利用者", ("利用者一覧", "client")),
+        Term("contacts", "contacts", "支援記録", ("記録", "支援記録一覧", "contact")),
+        Term("staff", "staff", "職員配置", ("職員", "職員一覧", "スタッフ")),
+    ),
 }
 
 KINDS = tuple(VOCABULARY)

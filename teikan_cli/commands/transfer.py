@@ -11,12 +11,13 @@ from .common import argument, as_of_opt, echo, excel_opt, open_read, open_write,
 
 
 def import_csv(
-    kind: str = argument("KIND"),
+    kind: str = argument("KIND", values="csv_kind"),
     file: str = argument("FILE"),
     dry_run: bool = option("--dry-run", False),
     as_of: Optional[str] = as_of_opt(),
 ) -> None:
     from .. import csvio
+    from ..names import label
     from ..validation import choice
 
     day = resolve_as_of(as_of)
@@ -27,14 +28,14 @@ def import_csv(
         parsed, row_problems = csvio.parse_rows(what, rows, day, bar("check", len(rows)))
         store, plan = _planned(what, parsed, problems + row_problems, day)
         if dry_run:
-            echo(_t("import.dry_run", kind=_t(f"kind.{what}"), added=len(plan.add), unchanged=plan.unchanged))
+            echo(_t("import.dry_run", kind=label("csv_kind", what), added=len(plan.add), unchanged=plan.unchanged))
             return
         plan = _write(store or open_write(), what, parsed, plan, day, bar)
-    echo(_t("import.done", kind=_t(f"kind.{what}"), added=len(plan.add), unchanged=plan.unchanged))
+    echo(_t("import.done", kind=label("csv_kind", what), added=len(plan.add), unchanged=plan.unchanged))
 
 
 def export_csv(
-    kind: str = argument("KIND"),
+    kind: str = argument("KIND", values="csv_kind"),
     output: Optional[str] = option("--output", None, "FILE"),
     force: bool = option("--force", False),
     excel: bool = excel_opt(),
@@ -42,6 +43,7 @@ def export_csv(
     as_of: Optional[str] = as_of_opt(),
 ) -> None:
     from .. import csvio
+    from ..names import label
     from ..validation import choice
 
     resolve_as_of(as_of)
@@ -52,7 +54,7 @@ def export_csv(
     counted = _Counted(csvio.export_rows(what, records, refs, excel=excel))
     _write_output(csvio.csv_chunks(counted), output, excel)
     if output is not None:
-        echo(_t("export.done", count=counted.count - 1, kind=_t(f"kind.{what}"), path=output))
+        echo(_t("export.done", count=counted.count - 1, kind=label("csv_kind", what), path=output))
 
 
 def _planned(what, parsed, problems, day):
