@@ -488,7 +488,7 @@ class _ClientParser:
             "prior_service": _optional(lambda v: choice(v, PRIOR_SERVICES, "prior_service")),
             "end_reason": _optional(lambda v: choice(v, END_REASONS, "end_reason")),
             "employment_start": _required("employment_start", day), "support_start": _required("support_start", day),
-            "grant_until": day, "interim_support_end": day, "employment_end": day, "ended_on": day,
+            "grant_until": _optional(lambda v: parse_date(v, as_of, ahead=True)), "interim_support_end": day, "employment_end": day, "ended_on": day,
         }
 
     def parse(self, line: int, cells: list[str]):

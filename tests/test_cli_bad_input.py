@@ -68,7 +68,7 @@ CASES = [
     (["init", "--fulltime-hours", "abc"], "--fulltime-hours: not a number: 'abc'"),
     (["init", "--opened", "2025-02-29"], "no such day: '2025-02-29'"),
     (["init", "--opened", "someday"],
-     "not a date: 'someday' (use 2025-04-01, 2025/4/1, 20250401, 令和7年4月1日 or R7.4.1)"),
+     "not a date: 'someday' (use 2025-04-01, 2025/4/1, 20250401, 令和7年4月1日, R7.4.1 or 4月1日)"),
     (["init", "--office-name", "事業所\x07"], "--office-name: control character U+0007 at character 4: remove it"),
     (["init", "--rate-tier", "8"], "--rate-tier: unknown value '8' (choose from 1–7)"),
     # ---------------------------------------------------------------- add-client
@@ -167,7 +167,7 @@ CASES = [
     (["log-visit", "1", "--type", "face", "--concern", "sleep"],
      "--concern: unknown value 'sleep' (choose from attendance (遅刻・欠勤), appearance (身だしなみ), medication (服薬), "
      "work-accuracy (作業の正確さ), communication (コミュニケーション), other (その他))"),
-    (["log-visit", "1", "--type", "face", "--minutes", "-5"], "--minutes: not a length of time: '-5' (write 60, 60分, 1時間 or 1時間30分)"),
+    (["log-visit", "1", "--type", "face", "--minutes", "-5"], "--minutes: not a length of time: '-5' (write 60, 60分, 1時間, 1時間30分 or 1時間半)"),
     (["log-visit", "1", "--type", "face", "--minutes", "1441"], "minutes must be between 0 and 1440: '1441'"),
     # ---------------------------------------------------------------- add-staff
     (["add-staff", "田中", "--role", "driver", "--hours", "40"],
