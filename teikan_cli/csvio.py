@@ -50,7 +50,7 @@ from typing import Callable, Iterable, Iterator, NamedTuple, Sequence
 
 from .dates import parse_date
 from .errors import InputError, TeikanError
-from .names import COLUMN_KINDS, match_key, name_key
+from .names import COLUMN_KINDS, label, match_key, name_key
 from .render import excel_row, excel_value, plain_row, safe_text
 from .models import (
     CENTER_REASONS,
@@ -310,10 +310,23 @@ HEADERS_JA: dict[str, tuple[str, ...]] = {  # the column names of an office's ow
 }
 
 
+# Other Japanese names a sheet gives a column, accepted on import (export writes HEADERS_JA): 備考 is as common
+# on an office's sheet as メモ for the free-text column.
+HEADER_ALIASES_JA: dict[str, dict[str, tuple[str, ...]]] = {
+    "clients": {"note": ("備考",)},
+    "contacts": {"note": ("備考",)},
+    "staff": {},
+}
+
+
 def _header_index(kind: str) -> dict[str, str]:
-    """Each accepted column name (English or Japanese, after `names.match_key`) → the SPEC §8 column."""
-    return {match_key(name): column for names_ in (HEADERS[kind], HEADERS_JA[kind])
-            for name, column in zip(names_, HEADERS[kind])}
+    """Each accepted column name (English, Japanese or a Japanese alias, after `names.match_key`) → the SPEC §8
+    column."""
+    index = {match_key(name): column for names_ in (HEADERS[kind], HEADERS_JA[kind])
+             for name, column in zip(names_, HEADERS[kind])}
+    for column, aliases in HEADER_ALIASES_JA[kind].items():
+        index.update((match_key(alias), column) for alias in aliases)
+    return index
 
 
 def column_title(kind: str, column: str) -> str:
@@ -425,8 +438,8 @@ def _header_problems(header: list[str], given: list[str], kind: str, line: int) 
             continue
         shown = safe_text(name_key(cell) or "")
         if name not in expected:
-            problems.append(Problem(line, shown, InputError("import.unknown_column", column=shown, kind=kind,
-                                                            expected=_expected(kind))))
+            problems.append(Problem(line, shown, InputError("import.unknown_column", column=shown,
+                                                            kind=label("csv_kind", kind), expected=_expected(kind))))
         elif name in seen:
             problems.append(Problem(line, shown, InputError("import.duplicate_column", column=shown)))
         seen.add(name)
@@ -575,7 +588,7 @@ class _ClientParser:
             "prior_service": _optional(lambda v: choice(v, PRIOR_SERVICES, "prior_service")),
             "end_reason": _optional(lambda v: choice(v, END_REASONS, "end_reason")),
             "employment_start": _required("employment_start", day), "support_start": _required("support_start", day),
-            "grant_until": day, "interim_support_end": day, "employment_end": day, "ended_on": day,
+            "grant_until": _optional(lambda v: parse_date(v, as_of, ahead=True)), "interim_support_end": day, "employment_end": day, "ended_on": day,
         }
 
     def parse(self, line: int, cells: list[str]):

@@ -51,7 +51,7 @@ def wrap(text: str, width: int, spaced: bool = False) -> list[str]:
     lines: list[str] = []
     for paragraph in text.split("\n"):
         line = ""
-        for token in (_words(paragraph) if spaced else _tokens(paragraph)):
+        for token in _pieces(paragraph, spaced):
             if display_width(line + token) <= width or not line.strip():
                 line += token
             else:
@@ -63,6 +63,22 @@ def wrap(text: str, width: int, spaced: bool = False) -> list[str]:
                 line = line[len(head):]
         lines.append(line.rstrip())
     return lines
+
+
+# A tag a help row ends with (`［既定値: 利用中］`, `[default: table]`, `［複数指定可］`) is read as one word: it moves to
+# the next line whole rather than break inside.
+_TAG = re.compile(r"( *(?:［[^］\n]*］|\[[^\]\n]*\]))")
+
+
+def _pieces(paragraph: str, spaced: bool) -> list[str]:
+    """The tokens of a paragraph for `wrap`, each tag of `_TAG` one token (with the spaces before it)."""
+    pieces: list[str] = []
+    for index, part in enumerate(_TAG.split(paragraph)):
+        if index % 2:
+            pieces.append(part)
+        elif part:
+            pieces += _words(part) if spaced else _tokens(part)
+    return pieces
 
 
 def _cut(text: str, width: int) -> str:
@@ -195,6 +211,16 @@ def param_text(name: str, key: str, lang: str) -> str:
     return pick(found, lang)
 
 
+def _default_text(param: ParamDoc, lang: str) -> str:
+    """A default as the reader knows it: a coded option's by its label (`active` → 利用中 in Japanese, `client` →
+    本人用), which is also accepted as input; any other as it is typed (`table`, `90`)."""
+    if param.values is None:
+        return str(param.default)
+    from .names import label
+
+    return label(param.values, str(param.default), lang)
+
+
 def _describe(name: str, param: ParamDoc, lang: str, allowed: Callable[[str], str] | None) -> str:
     text = param_text(name, param.key, lang)
     marks = []
@@ -203,7 +229,7 @@ def _describe(name: str, param: ParamDoc, lang: str, allowed: Callable[[str], st
     if param.multiple:
         marks.append(word("repeatable", lang))
     if param.default not in (None, False, (), [], "") and not param.argument:
-        marks.append(f"{word('default', lang)}: {param.default}")
+        marks.append(f"{word('default', lang)}: {_default_text(param, lang)}")
     if marks:
         text += ("  ［" + "・".join(marks) + "］") if lang == "ja" else ("  [" + "; ".join(marks) + "]")
     if param.values and allowed is not None:

@@ -42,12 +42,32 @@ def t(key: str, **params: object) -> str:
     entry = MESSAGES.get(key)
     if entry is None:
         return key
-    text = entry[1] if language() == "ja" else entry[0]
+    japanese = language() == "ja"
+    text = entry[1] if japanese else entry[0]
+    if japanese and "field" in params:
+        params = {**params, "field": field_name(params["field"])}
     try:
         # str.format is C; the label formatter only where a field asks for it (thousands of findings a report).
         return _FORMATTER.format(text, **params) if ":labels}" in text else text.format(**params)
     except (KeyError, IndexError, ValueError):
         return text
+
+
+# The columns a field of a check is named after where its own name is not a column (`disability` for
+# `--disability` and the `disabilities` column).
+_FIELD_COLUMNS = {"disability": "disabilities", "client": "client_id", "concern": "concerns", "type": "types"}
+
+
+def field_name(field: object) -> str:
+    """The `{field}` of an input error as a Japanese reader knows it: an option or argument as typed (`--type`,
+    `KIND`), any other field (a column: `certificate`, `employment-start`) by its Japanese column label
+    (受給者証番号, 就職日), so that no English word stands in a Japanese sentence."""
+    text = str(field)
+    if text.startswith("-") or text.isupper():
+        return text
+    column = text.replace("-", "_")
+    entry = LABELS.get(_FIELD_COLUMNS.get(column, column))
+    return text if entry is None else entry[1]
 
 
 class _Formatter(string.Formatter):
@@ -77,8 +97,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "error.prefix": ("Error", "エラー"),
     "import.row_prefix": ("line {line}: {column}: ", "{line}行目: {column}: "),
     # dates
-    "date.bad_format": ("not a date: '{value}' (use 2025-04-01, 2025/4/1, 20250401, 令和7年4月1日 or R7.4.1)",
-                        "日付として読めません: '{value}'（2025-04-01、2025/4/1、20250401、令和7年4月1日、R7.4.1 の形で）"),
+    "date.bad_format": ("not a date: '{value}' (use 2025-04-01, 2025/4/1, 20250401, 令和7年4月1日, R7.4.1 or 4月1日)",
+                        "日付として読めません: '{value}'（2025-04-01、2025/4/1、20250401、令和7年4月1日、R7.4.1、4月1日 の形で）"),
     "month.is_a_date": ("'{value}' is a day, not a month: give the month, e.g. {month}",
                         "'{value}' は日付です。年月で指定してください（例: {month}）"),
     "date.no_such_day": ("no such day: '{value}'", "存在しない日付です: '{value}'"),
@@ -114,8 +134,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "input.bad_hours": ("{field}: weekly hours must be more than 0 and at most 168: '{value}'",
                         "{field}: 週の時間数は0より大きく168以下で指定してください: '{value}'"),
     "input.bad_minutes": ("minutes must be between 0 and 1440: '{value}'", "分数は0〜1440で指定してください: '{value}'"),
-    "input.bad_minutes_format": ("--minutes: not a length of time: '{value}' (write 60, 60分, 1時間 or 1時間30分)",
-                                 "--minutes: 時間の長さとして読めません: '{value}'（60、60分、1時間、1時間30分 の形で）"),
+    "input.bad_minutes_format": ("--minutes: not a length of time: '{value}' (write 60, 60分, 1時間, 1時間30分 or 1時間半)",
+                                 "--minutes: 時間の長さとして読めません: '{value}'（60、60分、1時間、1時間30分、1時間半 の形で）"),
     "input.bad_id": ("{field}: not a record id: '{value}' (a number such as 12)",
                      "{field}: 記録のIDとして読めません: '{value}'（12 のような番号で）"),
     "input.bad_days": ("{field} must be a whole number of days from 0 to 3650: '{value}'",
@@ -388,7 +408,6 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "import.dry_run": ("dry run, nothing written: {kind}: {added} would be added, {unchanged} already present",
                        "確認のみ（書き込みなし）: {kind}: {added} 件を追加予定、{unchanged} 件は登録済み"),
     "export.done": ("wrote {count} {kind} rows to {path}", "{kind} {count} 行を {path} に書き出しました"),
-    "kind.clients": ("clients", "利用者"), "kind.contacts": ("contacts", "支援記録"), "kind.staff": ("staff", "職員配置"),
     # demo (issue 5)
     "demo.bad_file": ("the demo office file is damaged; reinstall teikan", "デモ事業所のファイルが壊れています（teikan を再インストールしてください）"),
     "demo.not_demo": ("{path} exists and is not a teikan demo database; left untouched (choose another file with --path)",

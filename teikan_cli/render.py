@@ -41,13 +41,25 @@ _LABELLED_COLUMNS = frozenset({"status", "state", "role", "severity", "end_reaso
                                "prior_service"})
 
 
+# 常勤換算 figures: at least one decimal in a table, so that a full-time 1.0 stands as such beside a 0.5 (a person's
+# own share stays exact, 0.25: only the office's total is truncated to 0.1, SPEC §4 rule 6). JSON keeps numbers.
+FTE_COLUMNS = frozenset({"fte", "supporter_fte", "supporter_fte_required"})
+
+
+def fte_text(value: float) -> str:
+    """`1` → `1.0`, `0.5` → `0.5`, `0.25` → `0.25` (exact to four decimals, at least one)."""
+    text = f"{value:.4f}".rstrip("0")
+    return text + "0" if text.endswith(".") else text
+
+
 def cell(value, column: str = "", wareki_dates: bool = False) -> str:
-    """A value as table text: lists joined, booleans as yes/no labels, dates optionally with 和暦."""
+    """A value as table text: lists joined, booleans as yes/no labels, dates optionally with 和暦, 常勤換算 with
+    one decimal at least (`FTE_COLUMNS`)."""
     if value is None:
         return ""
     kind = type(value)
     if kind is int:
-        return str(value)
+        return fte_text(value) if column in FTE_COLUMNS else str(value)
     if kind is str and column not in _LABELLED_COLUMNS and not (wareki_dates and column in DATE_COLUMNS):
         return value
     if isinstance(value, bool):
@@ -55,7 +67,7 @@ def cell(value, column: str = "", wareki_dates: bool = False) -> str:
     if isinstance(value, (list, tuple)):
         return ", ".join(_item_label(str(v), column) for v in value)
     if isinstance(value, float):
-        return f"{value:g}"
+        return fte_text(value) if column in FTE_COLUMNS else f"{value:g}"
     text = str(value)
     if column in _LABELLED_COLUMNS:
         kind = COLUMN_KINDS.get(column)

@@ -232,7 +232,7 @@ def test_history_in_japanese_after_an_edit_and_a_delete(office):
     ok(office("delete-visit", "1", "--reason", "日付の誤り", AS_OF))
     r = ok(office("show-client", "1", "--history", AS_OF, env={"TEIKAN_LANG": "ja"}))
     history = r.stdout[r.stdout.index("変更履歴"):]
-    assert "支援記録の修正  支援記録 #1  場所: （なし） → 職場 / 支援内容: 電話・メール等 → 対面支援" in history
+    assert "支援記録の修正  支援記録 #1  支援内容: 電話・メール等 → 対面支援 / 場所: （なし） → 職場" in history
     assert "支援記録の削除  支援記録 #1  削除前:" in history and "理由: 日付の誤り" in history
     assert "UTC" not in history and "log-visit" not in history and "contact:1" not in history
 

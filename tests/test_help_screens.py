@@ -167,3 +167,39 @@ def test_wrapping_keeps_japanese_rules():
     english = wrap("the Japanese column names of an office sheet (氏名, フリガナ, 就職先 …).", 40, spaced=True)
     assert english[-1].startswith("sheet") and all(display_width(line) <= 40 for line in english)
     assert wrap("/a/very/long/path/that/does/not/fit", 10) == ["/a/very/lo", "ng/path/th", "at/does/no", "t/fit"]
+
+
+_OPEN_TAG = re.compile(r"［[^］]*$|\[[^\]]*$")
+
+
+@pytest.mark.parametrize("lang", ["ja", "en"])
+def test_a_tag_is_never_broken_across_lines(monkeypatch, lang):
+    """［既定値: …］, ［複数指定可］, [default: …]: each stays whole, on the next line when it does not fit."""
+    for args in SCREENS:
+        for columns in (None, 80, 120):
+            for line in screen(args, lang, columns, monkeypatch).splitlines():
+                assert not _OPEN_TAG.search(line), f"{' '.join(args)} at {columns}: {line!r}"
+
+
+@pytest.mark.parametrize("text, width, spaced, lines", [
+    ("障害種別（複数ある場合は繰り返し指定）  ［複数指定可］", 44, False,
+     ["障害種別（複数ある場合は繰り返し指定）", "［複数指定可］"]),
+    ("表示する利用者の状態  ［既定値: 利用中］", 40, False, ["表示する利用者の状態  ［既定値: 利用中］"]),
+    ("Output format: table (default), json or csv.  [default: table]", 50, True,
+     ["Output format: table (default), json or csv.", "[default: table]"]),
+])
+def test_wrap_keeps_a_tag_whole(text, width, spaced, lines):
+    assert wrap(text, width, spaced) == lines
+
+
+@pytest.mark.parametrize("args, lang, shown, hidden", [
+    (["clients", "--help"], "ja", "［既定値: 利用中］", "既定値: active"),
+    (["support-report", "--help"], "ja", "［既定値: 本人用］", "既定値: client"),
+    (["clients", "--help"], "en", "[default: active]", None),
+    (["clients", "--help"], "ja", "［既定値: table］", None),  # --format is no vocabulary: typed as shown
+])
+def test_a_coded_default_is_shown_by_its_label(args, lang, shown, hidden):
+    text = screen(args, lang)
+    assert shown in text
+    if hidden:
+        assert hidden not in text

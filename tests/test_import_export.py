@@ -113,6 +113,21 @@ def test_every_problem_of_a_client_file_in_japanese(cli, tmp_path):
     )
 
 
+def test_a_japanese_row_error_names_the_column_once_and_in_japanese(cli, tmp_path, db_path):
+    path = write(tmp_path, "clients.csv", "\n".join([
+        ",".join(csvio.HEADERS["clients"]),
+        "山田,,,12345,,,,,2024-04-01,,,2024-10-01,,,",
+        "田中,,,,,,どれでもない,,2024-04-01,,,2024-10-01,,,",
+    ]) + "\n")
+    r = cli("import", "clients", path, AS_OF, env={"TEIKAN_LANG": "ja"})
+    assert (r.exit_code, r.stdout) == (2, "")
+    lines = r.stderr.splitlines()
+    assert lines[0] == "2行目: 受給者証番号: 受給者証番号 は10桁の数字で指定してください: '12345'"
+    assert lines[1].startswith("3行目: 障害種別: 'どれでもない' は指定できません（physical（身体障害）")
+    assert lines[2] == "エラー: 2 行に誤りがあります。何も取り込んでいません"
+    assert not db_path.exists()
+
+
 def test_header_errors_and_unknown_kind(cli, tmp_path, db_path):
     path = write(tmp_path, "staff.csv", "name,role,weekly\n佐藤,supporter,40\n")
     r = cli("import", "staff", path, AS_OF)
@@ -130,6 +145,50 @@ def test_header_errors_and_unknown_kind(cli, tmp_path, db_path):
     r = cli("import", "staff", write(tmp_path, "u16.csv", "name,role,hours\n", "utf-16"), AS_OF)
     assert r.exit_code == 2 and r.stderr.startswith("Error: the file is neither UTF-8 nor CP932"), r
     assert not db_path.exists()
+
+
+@pytest.mark.parametrize("typed,kind", [
+    ("利用者", "clients"), ("利用者一覧", "clients"), ("支援記録", "contacts"), ("記録", "contacts"),
+    ("職員", "staff"), ("職員配置", "staff"), ("ＣＬＩＥＮＴＳ", "clients"),
+])
+def test_kind_may_be_given_in_japanese(cli, db_path, typed, kind):
+    """import and export take KIND as the Japanese word of their own messages (kind of file) too."""
+    for before in {"clients": ("staff",), "contacts": ("staff", "clients"), "staff": ()}[kind]:
+        import_examples(cli, before)
+    rows = {"staff": 3, "clients": 5, "contacts": 12}[kind]
+    r = cli("import", typed, str(EXAMPLES / f"{kind}-utf8.csv"), AS_OF, env={"TEIKAN_LANG": "ja"})
+    word = {"clients": "利用者", "contacts": "支援記録", "staff": "職員配置"}[kind]
+    assert (r.exit_code, r.stdout, r.stderr) == (0, f"{word}: {rows} 件を追加、0 件は登録済み\n", "")
+    exported = cli("export", typed, AS_OF)
+    assert exported.exit_code == 0 and exported.stdout.startswith(",".join(csvio.HEADERS[kind]) + "\r\n")
+
+
+def test_unknown_column_names_the_kind_in_japanese(cli, tmp_path, db_path):
+    path = write(tmp_path, "clients.csv", "氏名,就職日,利用開始日,生年月日\n山田,2024-04-01,2024-10-01,1990-01-01\n")
+    r = cli("import", "clients", path, AS_OF, env={"TEIKAN_LANG": "ja"})
+    assert (r.exit_code, r.stdout) == (2, "")
+    assert r.stderr.startswith("1行目: 生年月日: 不明な列 '生年月日' です（利用者 の列: 氏名,フリガナ,"), r.stderr
+    assert "clients" not in r.stderr.split("（", 2)[1]
+    assert not db_path.exists()
+
+
+@pytest.mark.parametrize("kind,header,row", [
+    ("clients", "氏名,就職日,利用開始日,備考", "山田 一,2024-04-01,2024-10-01,週3日勤務"),
+    ("clients", "name,employment_start,support_start,備考", "山田 一,2024-04-01,2024-10-01,週3日勤務"),
+    ("contacts", "利用者,日付,支援内容,備考", "山田 一,2025-07-01,対面,週3日勤務"),
+])
+def test_biko_is_read_as_the_note_column(cli, tmp_path, db_path, kind, header, row):
+    """備考 is as common on an office's sheet as メモ: both name the note column (SPEC §8 lists メモ, export writes it)."""
+    if kind == "contacts":
+        cli("add-client", "山田 一", "--employment-start", "2024-04-01", "--support-start", "2024-10-01", AS_OF)
+    r = cli("import", kind, write(tmp_path, "f.csv", f"{header}\n{row}\n"), AS_OF)
+    assert r.exit_code == 0, r
+    table = {"clients": "clients", "contacts": "contacts"}[kind]
+    conn = sqlite3.connect(db_path)
+    try:
+        assert conn.execute(f"SELECT note FROM {table}").fetchall() == [("週3日勤務",)]
+    finally:
+        conn.close()
 
 
 def test_dry_run_writes_nothing(cli, db_path):

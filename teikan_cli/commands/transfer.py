@@ -11,12 +11,13 @@ from .common import argument, as_of_opt, echo, excel_opt, open_read, open_write,
 
 
 def import_csv(
-    kind: str = argument("KIND"),
+    kind: str = argument("KIND", values="csv_kind"),
     file: str = argument("FILE"),
     dry_run: bool = option("--dry-run", False),
     as_of: Optional[str] = as_of_opt(),
 ) -> None:
     from .. import csvio
+    from ..names import label
     from ..validation import choice
 
     day = resolve_as_of(as_of)
@@ -24,14 +25,14 @@ def import_csv(
     with _open_input(file) as stream, _progress() as bar, _importing(what, stream, day, bar) as job:
         plan = job.check()
         if dry_run:
-            echo(_t("import.dry_run", kind=_t(f"kind.{what}"), added=plan.added, unchanged=plan.unchanged))
+            echo(_t("import.dry_run", kind=label("csv_kind", what), added=plan.added, unchanged=plan.unchanged))
             return
         plan = job.write()
-    echo(_t("import.done", kind=_t(f"kind.{what}"), added=plan.added, unchanged=plan.unchanged))
+    echo(_t("import.done", kind=label("csv_kind", what), added=plan.added, unchanged=plan.unchanged))
 
 
 def export_csv(
-    kind: str = argument("KIND"),
+    kind: str = argument("KIND", values="csv_kind"),
     output: Optional[str] = option("--output", None, "FILE"),
     force: bool = option("--force", False),
     excel: bool = excel_opt(),
@@ -39,6 +40,7 @@ def export_csv(
     as_of: Optional[str] = as_of_opt(),
 ) -> None:
     from .. import csvio
+    from ..names import label
     from ..validation import choice
 
     resolve_as_of(as_of)
@@ -52,7 +54,7 @@ def export_csv(
     counted = _Counted(csvio.export_rows(what, records, refs, excel=excel))
     _write_output(csvio.csv_chunks(counted), output, excel)
     if output is not None:
-        echo(_t("export.done", count=counted.count - 1, kind=_t(f"kind.{what}"), path=output))
+        echo(_t("export.done", count=counted.count - 1, kind=label("csv_kind", what), path=output))
 
 
 @contextmanager
@@ -211,8 +213,14 @@ def _stop_on(problems, kind: str) -> None:
 
 
 def _without_column(message: str, column: str) -> str:
-    """`line 3: minutes: not a number` rather than `line 3: minutes: minutes: not a number`."""
-    return message[len(column) + 2:] if message.startswith(f"{column}: ") else message
+    """`line 3: minutes: not a number` rather than `line 3: minutes: minutes: not a number` (in Japanese the
+    message names the column by its label: `支援内容: …`)."""
+    from ..i18n import field_name, language
+
+    for name in {column, field_name(column) if language() == "ja" else column}:
+        if message.startswith(f"{name}: "):
+            return message[len(name) + 2:]
+    return message
 
 
 @contextmanager
