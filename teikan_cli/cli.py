@@ -72,7 +72,8 @@ def param_docs(command) -> list:
         if getattr(param, "hidden", False) or param.name == "help":
             continue
         if param.param_type_name == "argument":
-            docs.append(ParamDoc(param.metavar, param.metavar, argument=True, required=param.required))
+            docs.append(ParamDoc(param.metavar, param.metavar, argument=True, required=param.required,
+                                 values=coded_kind(command.name, param.metavar)))
             continue
         long = next(o for o in param.opts if o.startswith("--"))
         label = long if param.is_flag else f"{long} {param.metavar or 'TEXT'}"

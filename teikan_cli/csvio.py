@@ -2,11 +2,14 @@
 
 No sqlite, Typer or rich here: the command reads the file and the store, this module decides.
 
-Import runs in two steps. `parse_rows` turns each line into typed values with the checks of the commands
-(`validation.py`: dates in every SPEC §2 form, enumerations, certificate format, eligibility, service dates);
-it needs no database. `plan_import` then compares the rows with what the database holds (`Existing`): client
-references, known staff, duplicates and the natural keys below. Every problem of every row is collected as a
-`Problem(line, column, error)`; line numbers are those of the file (the header is line 1).
+Import streams, a row at a time, so that memory stays bounded whatever the file's size (SPEC §8):
+`iter_table` reads the lines, `iter_parsed` turns each into typed values with the checks of the commands
+(`validation.py`: dates in every SPEC §2 form, enumerations, certificate format, eligibility, service dates;
+no database needed), then the rows are compared with what the database holds (`Existing`): for clients and
+staff (a few thousand rows) `plan_import` in memory; for contacts (a million) `check_contacts` resolves each
+client and checks the row like log-visit, and the store decides the natural key below in SQL over a staging
+table. Every problem of every row is collected (`Problems`: line, column, error); line numbers are those of the
+file (the header is line 1).
 
 Natural keys (what makes a row "already there", so that importing a file twice adds nothing):
 
@@ -39,14 +42,15 @@ import hashlib
 import hmac
 import io
 import unicodedata
+from array import array
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field, replace
 from datetime import date
-from typing import Callable, Iterable, Iterator, NamedTuple
+from typing import Callable, Iterable, Iterator, NamedTuple, Sequence
 
 from .dates import parse_date
 from .errors import InputError, TeikanError
-from .names import COLUMN_KINDS, match_key, name_key
+from .names import COLUMN_KINDS, label, match_key, name_key
 from .render import excel_row, excel_value, plain_row, safe_text
 from .models import (
     CENTER_REASONS,
@@ -103,6 +107,74 @@ class Problem(NamedTuple):
     error: TeikanError
 
 
+class Problems:
+    """Every problem of a file, in little memory: SPEC §8 lists every bad line, and a file of a million bad lines
+    (contacts imported into the wrong office) must not need a gigabyte to say so.
+
+    Kept as a line number and the index of a distinct (column, error) per problem, 16 bytes, rather than a
+    `Problem` and its exception, ~750 bytes (measured: a million lines naming 20,000 unknown clients take 32 MB
+    rather than 747 MB, and the national file imported into the wrong office peaks at 171 MB, not 2.98 GB).
+    Used like a list of `Problem`: `append`, `extend`, `len`, iteration (in line order).
+    """
+
+    def __init__(self, problems: Iterable[Problem] = ()) -> None:
+        self._lines = array("q")
+        self._which = array("q")
+        self._index: dict[tuple, int] = {}
+        self._distinct: list[tuple[str, TeikanError]] = []
+        self._ordered = True
+        self.extend(problems)
+
+    def append(self, problem: Problem) -> None:
+        line, column, error = problem
+        key = (column, error.key, repr(sorted(error.params.items())))
+        which = self._index.get(key)
+        if which is None:
+            which = self._index[key] = len(self._distinct)
+            self._distinct.append((column, error.with_traceback(None)))  # not the frames it was raised in
+        if self._lines and line < self._lines[-1]:
+            self._ordered = False
+        self._lines.append(line)
+        self._which.append(which)
+
+    def extend(self, problems: Iterable[Problem]) -> None:
+        for problem in problems:
+            self.append(problem)
+
+    def __len__(self) -> int:
+        return len(self._lines)
+
+    def _order(self) -> Sequence[int]:
+        """Positions in line order; problems of one line in the order they were found."""
+        positions = range(len(self._lines))
+        return positions if self._ordered else sorted(positions, key=self._lines.__getitem__)
+
+    def __iter__(self) -> Iterator[Problem]:
+        for i in self._order():
+            column, error = self._distinct[self._which[i]]
+            yield Problem(self._lines[i], column, error)
+
+    def listed(self, describe: Callable[[str, TeikanError], tuple[str, str]]) -> "_Listing":
+        """(line, *describe(column, error)) for every problem in line order, made as they are read (a million
+        such rows would take 100 MB); `describe` runs once per distinct problem."""
+        return _Listing(self, [describe(column, error) for column, error in self._distinct])
+
+
+class _Listing:
+    """The rows of `Problems.listed`: iterable as often as needed, each row made when it is read."""
+
+    def __init__(self, problems: Problems, texts: list[tuple[str, str]]) -> None:
+        self.problems, self.texts, self.order = problems, texts, problems._order()
+
+    def __len__(self) -> int:
+        return len(self.order)
+
+    def __iter__(self) -> Iterator[tuple[int, str, str]]:
+        lines, which, texts = self.problems._lines, self.problems._which, self.texts
+        for i in self.order:
+            yield (lines[i], *texts[which[i]])
+
+
 # ------------------------------------------------------------------ decoding and the table
 
 # SPEC §8 limits, enforced while reading so that memory stays bounded whatever the file holds.
@@ -128,11 +200,11 @@ class _NotUtf8(Exception):
     """The file is not UTF-8: read it again from the start as CP932."""
 
 
-def _chunks(binary, encoding: str) -> Iterator[str]:
+def _chunks(binary, encoding: str, progress: Progress | None = None) -> Iterator[str]:
     """The text of a binary file, CHUNK bytes at a time: UTF-8 (with or without BOM) or CP932, the Shift_JIS that
     Japanese Excel writes. UTF-8 is tried first (`_NotUtf8` asks for CP932): a CP932 file with Japanese text is
     practically never valid UTF-8, and a file of ASCII only reads the same either way. A workbook, UTF-16, NUL
-    bytes or text that is neither are refused."""
+    bytes or text that is neither are refused. `progress` is told the bytes of each chunk read."""
     import codecs
 
     decoder = codecs.getincrementaldecoder(encoding)()
@@ -156,11 +228,26 @@ def _chunks(binary, encoding: str) -> Iterator[str]:
             raise InputError("import.bad_encoding") from None
         if encoding == "cp932" and any(ch in text for ch in _NOT_EXCEL_CP932):
             raise InputError("import.bad_encoding")
+        if progress is not None:
+            progress(len(data))
         if text:
             yield text
         if final:
             return
         data = binary.read(CHUNK)
+
+
+def _encoding(binary) -> str:
+    """"utf-8" or "cp932" for the whole file, decided before any row is read (rows are handed on as they are
+    read, so the reading cannot start again): the file is decoded once as UTF-8, a chunk at a time, nothing kept."""
+    try:
+        for _text in _chunks(binary, "utf-8"):
+            pass
+        return "utf-8"
+    except _NotUtf8:
+        return "cp932"
+    finally:
+        binary.seek(0)
 
 
 # Bytes Python's cp932 codec maps but Excel never writes (0x80, 0xA0, 0xFD–0xFF): a sign of another encoding.
@@ -223,10 +310,23 @@ HEADERS_JA: dict[str, tuple[str, ...]] = {  # the column names of an office's ow
 }
 
 
+# Other Japanese names a sheet gives a column, accepted on import (export writes HEADERS_JA): 備考 is as common
+# on an office's sheet as メモ for the free-text column.
+HEADER_ALIASES_JA: dict[str, dict[str, tuple[str, ...]]] = {
+    "clients": {"note": ("備考",)},
+    "contacts": {"note": ("備考",)},
+    "staff": {},
+}
+
+
 def _header_index(kind: str) -> dict[str, str]:
-    """Each accepted column name (English or Japanese, after `names.match_key`) → the SPEC §8 column."""
-    return {match_key(name): column for names_ in (HEADERS[kind], HEADERS_JA[kind])
-            for name, column in zip(names_, HEADERS[kind])}
+    """Each accepted column name (English, Japanese or a Japanese alias, after `names.match_key`) → the SPEC §8
+    column."""
+    index = {match_key(name): column for names_ in (HEADERS[kind], HEADERS_JA[kind])
+             for name, column in zip(names_, HEADERS[kind])}
+    for column, aliases in HEADER_ALIASES_JA[kind].items():
+        index.update((match_key(alias), column) for alias in aliases)
+    return index
 
 
 def column_title(kind: str, column: str) -> str:
@@ -247,29 +347,33 @@ def _expected(kind: str) -> str:
 
 
 def read_table(source, kind: str) -> tuple[list[tuple[int, list[str]]], list[Problem]]:
-    """Rows of the file as (line, cells in the SPEC §8 column order); header problems stop the reading.
+    """`iter_table` for a small file: every row and every problem, as lists."""
+    problems: list[Problem] = []
+    rows = list(iter_table(source, kind, problems))
+    return rows, problems
 
-    `source` is the file's text, or a binary file (seekable) read CHUNK bytes at a time. Columns may come in any
-    order, named in English or in Japanese (`HEADERS_JA`); unknown or repeated columns and missing required ones
-    are errors; missing optional columns read as empty. Rows whose cells are all blank are skipped. Cells keep
-    their surrounding spaces: the checks trim them (one string operation per distinct value, not per cell); a
-    cell that `--excel` prefixed with `'` loses that prefix (`render.excel_value`). Over the SPEC §8 limits
-    (MAX_COLUMNS, MAX_LINE, a quoted value cut by the end of the file) the reading stops with the line number.
+
+def iter_table(source, kind: str, problems, progress: Progress | None = None) -> Iterator[tuple[int, list[str]]]:
+    """Rows of the file as (line, cells in the SPEC §8 column order), one at a time; problems go to `problems`
+    (a list or `Problems`), and header problems stop the reading.
+
+    `source` is the file's text, or a binary file (seekable) read CHUNK bytes at a time (`progress` is told the
+    bytes read). Columns may come in any order, named in English or in Japanese (`HEADERS_JA`); unknown or
+    repeated columns and missing required ones are errors; missing optional columns read as empty. Rows whose
+    cells are all blank are skipped. Cells keep their surrounding spaces: the checks trim them (one string
+    operation per distinct value, not per cell); a cell that `--excel` prefixed with `'` loses that prefix
+    (`render.excel_value`). Over the SPEC §8 limits (MAX_COLUMNS, MAX_LINE, a quoted value cut by the end of
+    the file) the reading stops with the line number.
     """
     if isinstance(source, str):
-        return _read(_Lines((source,)), kind)
-    try:
-        return _read(_Lines(_chunks(source, "utf-8")), kind)
-    except _NotUtf8:
-        source.seek(0)
-        return _read(_Lines(_chunks(source, "cp932")), kind)
+        return _rows(_Lines((source,)), kind, problems)
+    return _rows(_Lines(_chunks(source, _encoding(source), progress)), kind, problems)
 
 
-def _read(lines: _Lines, kind: str) -> tuple[list[tuple[int, list[str]]], list[Problem]]:
+def _rows(lines: _Lines, kind: str, problems) -> Iterator[tuple[int, list[str]]]:
     expected = HEADERS[kind]
-    problems: list[Problem] = []
     header: list[str] | None = None
-    rows: list[tuple[int, list[str]]] = []
+    found = len(problems)
     previous = 0
     field_limit = csv.field_size_limit(MAX_FIELD)
     reader = csv.reader(lines)
@@ -287,12 +391,13 @@ def _read(lines: _Lines, kind: str) -> tuple[list[tuple[int, list[str]]], list[P
                 if len(cells) > MAX_COLUMNS:
                     problems.append(Problem(line, "-", InputError("import.too_many_columns", count=len(cells),
                                                                   limit=MAX_COLUMNS)))
-                    return [], problems
+                    return
                 index = _header_index(kind)
                 header = [index.get(match_key(c), match_key(c)) for c in cells]
-                problems.extend(_header_problems(header, cells, kind, line))
-                if problems:
-                    return [], problems
+                wrong = _header_problems(header, cells, kind, line)
+                if wrong:
+                    problems.extend(wrong)
+                    return
                 width = len(header)
                 same = header == list(expected)
                 positions = [header.index(column) if column in header else None for column in expected]
@@ -309,9 +414,9 @@ def _read(lines: _Lines, kind: str) -> tuple[list[tuple[int, list[str]]], list[P
                                                               columns=named)))
                 continue
             if same and len(cells) == width:
-                rows.append((line, cells))
+                yield line, cells
             else:
-                rows.append((line, [cells[i] if i is not None and i < len(cells) else "" for i in positions]))
+                yield line, [cells[i] if i is not None and i < len(cells) else "" for i in positions]
     except _Stop as stop:
         problems.append(stop.problem)
     except csv.Error as exc:
@@ -320,9 +425,8 @@ def _read(lines: _Lines, kind: str) -> tuple[list[tuple[int, list[str]]], list[P
         problems.append(Problem(previous + 1, "-", error))
     finally:
         csv.field_size_limit(field_limit)
-    if header is None and not problems:
+    if header is None and len(problems) == found:
         problems.append(Problem(1, "-", InputError("import.empty", expected=",".join(expected))))
-    return rows, problems
 
 
 def _header_problems(header: list[str], given: list[str], kind: str, line: int) -> list[Problem]:
@@ -334,8 +438,8 @@ def _header_problems(header: list[str], given: list[str], kind: str, line: int) 
             continue
         shown = safe_text(name_key(cell) or "")
         if name not in expected:
-            problems.append(Problem(line, shown, InputError("import.unknown_column", column=shown, kind=kind,
-                                                            expected=_expected(kind))))
+            problems.append(Problem(line, shown, InputError("import.unknown_column", column=shown,
+                                                            kind=label("csv_kind", kind), expected=_expected(kind))))
         elif name in seen:
             problems.append(Problem(line, shown, InputError("import.duplicate_column", column=shown)))
         seen.add(name)
@@ -364,22 +468,23 @@ class ContactRow(NamedTuple):
     note: str | None
 
 
-def parse_rows(kind: str, rows: list[tuple[int, list[str]]], as_of: date,
-               progress: Progress | None = None) -> tuple[list, list[Problem]]:
-    """Each row checked on its own (no database): `(line, Client)`, `ContactRow` or `(line, Assignment)`."""
-    parser = {"clients": _ClientParser, "contacts": _ContactParser, "staff": _StaffParser}[kind](as_of)
-    parsed, problems = [], []
-    for count, (line, cells) in enumerate(rows, 1):
-        record, row_problems = parser.parse(line, cells)
+def parse_rows(kind: str, rows: Iterable[tuple[int, list[str]]], as_of: date) -> tuple[list, list[Problem]]:
+    """`iter_parsed` for a small file: the good rows and every problem, as lists."""
+    problems: list[Problem] = []
+    parsed = list(iter_parsed(kind, rows, as_of, problems))
+    return parsed, problems
+
+
+def iter_parsed(kind: str, rows: Iterable[tuple[int, list[str]]], as_of: date, problems) -> Iterator:
+    """Each row checked on its own (no database), one at a time: `(line, Client)`, `ContactRow` or
+    `(line, Assignment)` for a good row; the problems of a bad one go to `problems`."""
+    parse = {"clients": _ClientParser, "contacts": _ContactParser, "staff": _StaffParser}[kind](as_of).parse
+    for line, cells in rows:
+        record, row_problems = parse(line, cells)
         if row_problems:
             problems.extend(row_problems)
         else:
-            parsed.append(record)
-        if progress is not None and count % 20000 == 0:
-            progress(20000)
-    if progress is not None:
-        progress(len(rows) % 20000)
-    return parsed, problems
+            yield record
 
 
 class _Fields:
@@ -427,26 +532,34 @@ def _bool(column: str) -> Callable:
     return checked
 
 
-class _Memo(dict):
-    """Dates, types and staff names repeat on most lines of a large file: each text is checked once.
+# Distinct values a memo keeps per column: a real caseload has a few thousand (dates, clients, staff); a file of
+# a million distinct values is checked as well, the values past this many without being kept.
+MEMO_LIMIT = 100_000
 
-    `memo[text]` is the checked value (a C-level dict hit after the first time); failures are not kept.
+
+class _Memo(dict):
+    """Dates, types and staff names repeat on most lines of a large file: each value is worked out once.
+
+    `memo[key]` is `make(key)` (a C-level dict hit after the first time); failures are not kept.
     """
 
-    def __init__(self, check: Callable) -> None:
+    def __init__(self, make: Callable) -> None:
         super().__init__()
-        self.check = check
+        self.make = make
 
-    def __missing__(self, value: str):
-        result = self[value] = self.check(value.strip())
+    def __missing__(self, key):
+        result = self.make(key)
+        if len(self) < MEMO_LIMIT:
+            self[key] = result
         return result
 
-    def __call__(self, value: str):
-        return self[value]
+    def __call__(self, key):
+        return self[key]
 
 
 def _cached(check: Callable) -> _Memo:
-    return _Memo(check)
+    """`check` of each distinct text, trimmed."""
+    return _Memo(lambda value: check(value.strip()))
 
 
 def _short_text(column: str) -> Callable:
@@ -475,7 +588,7 @@ class _ClientParser:
             "prior_service": _optional(lambda v: choice(v, PRIOR_SERVICES, "prior_service")),
             "end_reason": _optional(lambda v: choice(v, END_REASONS, "end_reason")),
             "employment_start": _required("employment_start", day), "support_start": _required("support_start", day),
-            "grant_until": day, "interim_support_end": day, "employment_end": day, "ended_on": day,
+            "grant_until": _optional(lambda v: parse_date(v, as_of, ahead=True)), "interim_support_end": day, "employment_end": day, "ended_on": day,
         }
 
     def parse(self, line: int, cells: list[str]):
@@ -580,11 +693,10 @@ class _StaffParser:
 
 @dataclass
 class Existing:
-    """What the database holds, loaded once (no per-row queries)."""
+    """What the database holds, loaded once (no per-row queries): its clients and staff assignments."""
 
     clients: list[Client] = field(default_factory=list)
     assignments: list[Assignment] = field(default_factory=list)
-    contact_keys: Counter = field(default_factory=Counter)  # contact_key(...) → how many
 
     @property
     def staff_names(self) -> set[str]:
@@ -594,18 +706,20 @@ class Existing:
 @dataclass
 class ImportPlan:
     kind: str
-    add: list = field(default_factory=list)  # Client / Contact / Assignment records to insert (ids 0)
+    add: list = field(default_factory=list)  # Client / Assignment records to insert (ids 0)
     unchanged: int = 0
     problems: list[Problem] = field(default_factory=list)
+    staged: int = 0  # contacts: how many new rows wait in the store's staging table (rather than in `add`)
+
+    @property
+    def added(self) -> int:
+        return self.staged if self.kind == "contacts" else len(self.add)
 
 
 def plan_import(kind: str, parsed: list, existing: Existing, as_of: date) -> ImportPlan:
-    """What the file adds to the database, or the rows that stop it."""
-    if kind == "clients":
-        return _plan_clients(parsed, existing)
-    if kind == "contacts":
-        return _plan_contacts(parsed, existing, as_of)
-    return _plan_staff(parsed, existing)
+    """What a clients or staff file adds to the database, or the rows that stop it (contacts:
+    `check_contacts`, then the store's staging table)."""
+    return {"clients": _plan_clients, "staff": _plan_staff}[kind](parsed, existing)
 
 
 def client_cells(client: Client) -> dict[str, str]:
@@ -627,12 +741,6 @@ def staff_cells(assignment: Assignment) -> dict[str, str]:
         "from": _iso(assignment.from_date), "until": _iso(assignment.until_date),
         "reduced_hours": "true" if assignment.reduced_hours else "false",
     }
-
-
-def contact_key(contact: Contact) -> tuple:
-    """Every value of a contact: the natural key of contacts (types and concerns in canonical order)."""
-    return (contact.client_id, contact.date.isoformat(), "+".join(contact.types), contact.staff, contact.minutes,
-            contact.place, "+".join(contact.concerns), contact.center_reason, contact.note)
 
 
 def _differences(new: dict[str, str], old: dict[str, str]) -> str:
@@ -722,40 +830,35 @@ _CONTACT_COLUMNS = {
 }
 
 
-def _plan_contacts(parsed: list[ContactRow], existing: Existing, as_of: date) -> ImportPlan:
-    plan = ImportPlan("contacts")
+# The values of a checked contact row, as the store's staging table holds them and `contacts` compares them:
+# the date in ISO, the types as five 0/1 values (the columns of `contacts`), the concerns as their codes
+# sorted and joined with `+` (None for none). Every column but `line` is the natural key of contacts.
+CHECKED_COLUMNS = ("line", "client_id", "date", *CONTACT_TYPES, "staff", "minutes", "place", "center_reason", "note",
+                   "concerns")
+
+
+def check_contacts(parsed: Iterable[ContactRow], existing: Existing, as_of: date, problems) -> Iterator[tuple]:
+    """Each contact row against the database, one at a time: its client (id, certificate number or exact name)
+    and the checks of log-visit (inside the service, not in the future, known staff, a reason for `center`).
+    Yields each good row as a tuple of CHECKED_COLUMNS; the problems of a bad one go to `problems`."""
     resolve = ClientResolver(existing.clients)
     staff_names = existing.staff_names
-    have_contacts = {key[0] for key in existing.contact_keys}  # clients whose rows may be there already
-    in_file: Counter = Counter()
-    add = plan.add.append
+    iso = _Memo(date.isoformat)
+    flags = _Memo(lambda types: tuple(int(t in types) for t in CONTACT_TYPES))
+    concerns = _Memo(lambda codes: "+".join(sorted(codes)) or None)
     for row in parsed:
         try:
             client = resolve(row.client)
         except TeikanError as exc:
-            plan.problems.append(Problem(row.line, "client", exc))
+            problems.append(Problem(row.line, "client", exc))
             continue
-        contact = _new_contact(client.id, row)
         try:
-            check_contact(contact, client, as_of, staff_names)
+            check_contact(row, client, as_of, staff_names)  # a ContactRow has every field check_contact reads
         except TeikanError as exc:
-            plan.problems.append(Problem(row.line, _CONTACT_COLUMNS.get(exc.key, "-"), exc))
+            problems.append(Problem(row.line, _CONTACT_COLUMNS.get(exc.key, "-"), exc))
             continue
-        if client.id not in have_contacts:
-            add(contact)
-            continue
-        key = contact_key(contact)
-        in_file[key] += 1
-        if in_file[key] > existing.contact_keys.get(key, 0):
-            add(contact)
-        else:
-            plan.unchanged += 1
-    return plan
-
-
-def _new_contact(client_id: int, row: ContactRow) -> Contact:
-    return Contact(id=0, client_id=client_id, date=row.date, types=row.types, staff=row.staff, minutes=row.minutes,
-                   place=row.place, concerns=row.concerns, center_reason=row.center_reason, note=row.note)
+        yield (row.line, client.id, iso[row.date], *flags[row.types], row.staff, row.minutes, row.place,
+               row.center_reason, row.note, concerns[row.concerns])
 
 
 class ClientResolver:

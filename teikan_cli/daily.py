@@ -26,7 +26,7 @@ from .rules import (
     Settings,
     employer_visit_findings,
     face_to_face_findings,
-    grant_findings,
+    grant_to_renew,
     handover_findings,
     delivery_due,
     latest_agreed_plan,
@@ -146,9 +146,9 @@ def dated_needs(caseload: Caseload, as_of: date) -> dict[int, list[Need]]:
     for finding in handover_findings(ctx):
         if NEED_OF_RULE.get(finding.rule) == "handover":
             needs[finding.client_id].append(Need("handover", by_id[finding.client_id].share_deadline))
-    for finding in grant_findings(ctx):
-        client = by_id[finding.client_id]
-        needs[finding.client_id].append(Need("grant", client.grant_until))
+    for client in ctx.current_clients():
+        if grant_to_renew(client, as_of, ctx.settings.grant_days):
+            needs[client.id].append(Need("grant", client.grant_until))
     return needs
 
 

@@ -19,6 +19,16 @@ datetime.date(2025, 2, 28)
 datetime.date(2019, 5, 1)
 >>> parse_month("R7.4", date(2025, 1, 1))
 Month(year=2025, month=4)
+
+A day written without its year (`10月8日`, `10/8`, as an office writes the day of a visit) is the latest such day
+on or before `as_of`: what is recorded happened already, so on 2027-01-05 `12月28日` is 2026-12-28, and
+`2月29日` the latest 29 February. A field that names a day ahead (the end of the 受給者証 grant, a plan's next
+review) reads it forward instead (`ahead=True`): the first such day on or after `as_of`.
+
+>>> parse_date("12月28日", date(2027, 1, 5)), parse_date("1/5", date(2027, 1, 5))
+(datetime.date(2026, 12, 28), datetime.date(2027, 1, 5))
+>>> parse_date("3月31日", date(2026, 10, 15), ahead=True)
+datetime.date(2027, 3, 31)
 """
 
 from __future__ import annotations
@@ -97,6 +107,7 @@ _KANJI_YMD = re.compile(r"^(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日$", 
 _COMPACT = re.compile(r"^(\d{4})(\d{2})(\d{2})$", _A)
 _ERA_KANJI = re.compile(r"^(令和|平成|昭和)\s*(元|\d{1,3})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日?$", _A)
 _ERA_SHORT = re.compile(rf"^([RHS])\s*(\d{{1,3}}){_SEP}(\d{{1,2}}){_SEP}(\d{{1,2}})$", re.IGNORECASE | _A)
+_MONTH_DAY = re.compile(r"^(\d{1,2})\s*(?:月\s*(\d{1,2})\s*日|/\s*(\d{1,2}))$", _A)  # 10月8日, 10/8: no year
 
 _ISO_MONTH = re.compile(rf"^(\d{{4}}){_SEP}(\d{{1,2}})$", _A)
 _KANJI_YM = re.compile(r"^(\d{4})\s*年\s*(\d{1,2})\s*月$", _A)
@@ -138,8 +149,9 @@ def _check_era(era: tuple[str, str, date, date], first: date, last: date, raw: s
         raise DateInputError("date.outside_era", value=raw, era=era[0])
 
 
-def parse_date(text: str, as_of: date) -> date:
-    """Parse any DATE form of SPEC §2. `as_of` resolves `today` / `yesterday`."""
+def parse_date(text: str, as_of: date, *, ahead: bool = False) -> date:
+    """Parse any DATE form of SPEC §2. `as_of` resolves `today` / `yesterday` and a day without its year (the
+    latest such day on or before `as_of`; with `ahead`, the first on or after it: see the module docstring)."""
     raw = text
     value = normalize(text)
     lowered = value.lower()
@@ -157,7 +169,28 @@ def parse_date(text: str, as_of: date) -> date:
         day = _make(year, int(m[3]), int(m[4]), raw)
         _check_era(era, day, day, raw)
         return day
+    m = _MONTH_DAY.match(value)
+    if m:
+        return _year_of(int(m[1]), int(m[2] or m[3]), as_of, ahead, raw)
     raise DateInputError("date.bad_format", value=raw)
+
+
+def _year_of(month: int, day: int, as_of: date, ahead: bool, raw: str) -> date:
+    """The day `month`/`day` nearest `as_of` on its side: back (or, `ahead`, forward) at most 8 years, enough to
+    reach a 29 February."""
+    try:
+        date(2000, month, day)  # a leap year: every day that exists in some year exists in it
+    except ValueError:
+        raise DateInputError("date.no_such_day", value=raw) from None
+    step = 1 if ahead else -1
+    for offset in range(9):
+        try:
+            found = date(as_of.year + step * offset, month, day)
+        except ValueError:
+            continue
+        if (found >= as_of) if ahead else (found <= as_of):
+            return found
+    raise DateInputError("date.no_such_day", value=raw)  # pragma: no cover - 8 years always hold a 29 February
 
 
 def parse_month(text: str, as_of: date) -> Month:

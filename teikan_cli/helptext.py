@@ -44,9 +44,11 @@ WORDS = {
     "labels_accepted": ("Each value may also be typed as its Japanese label or a usual short form (対面, 企業訪問, サビ管).",
                         "値は日本語の名称や略称（対面、企業訪問、サビ管など）でも指定可"),
     "date_forms": ("DATE: 2025-04-01, 2025/4/1, 20250401, 2025年4月1日, 令和7年4月1日, R7.4.1, today, yesterday "
-                   "(full-width digits too).",
+                   "(full-width digits too); without the year (4月1日, 4/1), the latest such day up to today (the "
+                   "next one for a grant's end or a review).",
                    "日付の書き方: 2025-04-01、2025/4/1、20250401、2025年4月1日、令和7年4月1日、R7.4.1、"
-                   "今日、昨日（today、yesterday）。全角数字も可"),
+                   "今日、昨日（today、yesterday）。全角数字も可。年を省くと（4月1日、4/1）今日以前で直近のその日"
+                   "（支給決定期間・次回見直しは今日以降で直近）"),
     "month_forms": ("MONTH: 2025-04, 2025/4, 202504, 2025年4月, 令和7年4月, R7.4, this (今月), last (先月).",
                     "年月の書き方: 2025-04、2025/4、202504、2025年4月、令和7年4月、R7.4、今月、先月（this、last）"),
     # Command-line errors a person meets most (the parser's own messages, localised).
@@ -156,13 +158,15 @@ _CLIENT_FIELDS = {
 
 # A contact's fields, as log-visit takes them (edit-visit takes them too, with its own words for the lists).
 _CONTACT_FIELDS = {
-    "--date": ("Day of the contact (default: --as-of).", "支援した日（既定: 基準日）"),
+    "--date": ("Day of the contact (default: --as-of); a day without its year (10月8日) is the latest such day.",
+               "支援した日（既定: 基準日）。年なしの 10月8日 は直近のその日"),
     "--type": ("Kind of support; repeat when one contact was several (a workplace meeting with the client and the "
                "employer: two). Face-to-face support (対面支援) is needed at least once a month.",
                "支援の種類（対面支援は毎月1回以上必要。1回の訪問で本人と企業に会ったら2つ指定）"),
     "--staff": ("Staff member who made the contact (registered with add-staff).",
                 "対応した職員（add-staff で登録済みの職員）"),
-    "--minutes": ("Length of the contact, in minutes.", "所要時間（分）"),
+    "--minutes": ("Length of the contact in minutes; 90分, 1時間30分, 1時間半 and 1.5時間 work too.",
+                  "所要時間（分）。90分・1時間30分・1時間半・1.5時間 も可"),
     "--place": ("Where the contact took place.", "支援した場所"),
     "--concern": ("Warning sign noticed at this contact (気になる兆候); repeat for several. watch follows them.",
                   "今回気づいた兆候（気になる兆候。複数可）。watch で推移を確認"),

@@ -45,9 +45,41 @@ def action_text(action: str) -> str:
     return t(key) if key in MESSAGES else action
 
 
-def detail_text(detail: str | None) -> str:
-    """What changed: `field: old → new` for each changed field, the reason of a deletion; older rows (the
-    changed fields' names, a count) are shown as they are."""
+# The command whose form records each kind of record: its fields are shown in the order that form asks for them
+# (the help catalogue's order of its options), not in the order the audit row stores them (sorted keys).
+FORM_COMMANDS = {"plan": "plan", "contact": "log-visit", "client": "edit-client", "handover": "handover",
+                 "report": "share-report", "monitoring": "monitor", "office": "init", "staff": "add-staff"}
+# Options named otherwise than the field they set.
+_OPTION_FIELDS = {"item": "items", "disability": "disabilities", "type": "types", "concern": "concerns",
+                  "to": "recipients", "office_name": "name", "office_number": "number", "office_address": "address",
+                  "office_phone": "phone", "NAME": "name"}
+_FIELD_ORDERS: dict[str, dict[str, int]] = {}
+
+
+def field_order(kind: str) -> dict[str, int]:
+    """Field → position in the form of `kind` (`plan`: date, consent_date, delivered_date, delivered_to, long_goal,
+    short_goal, items, next_review, center_cooperation); empty for a kind without a form."""
+    found = _FIELD_ORDERS.get(kind)
+    if found is None:
+        from .helptext import COMMANDS
+
+        command = FORM_COMMANDS.get(kind)
+        options = COMMANDS[command]["params"] if command else ()
+        fields = [option.removeprefix("--").replace("-", "_") for option in options]
+        found = _FIELD_ORDERS[kind] = {_OPTION_FIELDS.get(name, name): index for index, name in enumerate(fields)}
+    return found
+
+
+def _in_form_order(values: dict, kind: str | None) -> list:
+    """The items of `values` in the order of `kind`'s form; fields the form does not name after, as stored."""
+    order = field_order(kind) if kind else {}
+    return sorted(values.items(), key=lambda item: order.get(item[0], len(order)))
+
+
+def detail_text(detail: str | None, kind: str | None = None) -> str:
+    """What changed: `field: old → new` for each changed field, in the order of the record's form (`kind`, see
+    `FORM_COMMANDS`), the reason of a deletion; older rows (the changed fields' names, a count) are shown as
+    they are."""
     from .i18n import t
 
     if not detail:
@@ -60,7 +92,7 @@ def detail_text(detail: str | None) -> str:
     if not isinstance(data, dict):
         return detail
     parts = []
-    old, new = data.get("old") or {}, data.get("new") or {}
+    old, new = dict(_in_form_order(data.get("old") or {}, kind)), dict(_in_form_order(data.get("new") or {}, kind))
     if old and new:
         parts += [f"{_field(k)}: {_value(k, old.get(k))} → {_value(k, new.get(k))}" for k in new]
     elif new:
@@ -76,7 +108,9 @@ def detail_text(detail: str | None) -> str:
 def history_rows(history: list[dict]) -> list[dict]:
     """The rows `show-client --history` prints: at (local), who, action, record, detail."""
     return [{"at": local_time(h["at"]), "who": h["who"], "action": action_text(h["action"]),
-             "record": record_text(h.get("record")), "detail": detail_text(h.get("detail"))} for h in history]
+             "record": record_text(h.get("record")),
+             "detail": detail_text(h.get("detail"), (h.get("record") or "").partition(":")[0] or None)}
+            for h in history]
 
 
 def _field(name: str) -> str:
@@ -86,12 +120,12 @@ def _field(name: str) -> str:
 
 
 def _value(field: str, value) -> str:
-    from .i18n import label, language, t
+    from .i18n import language, t
 
     if value is None or value == "" or value == []:
         return t("history.empty")
     if isinstance(value, bool):
-        return label("yes" if value else "no")
+        return t("history.true" if value else "history.false")
     if isinstance(value, list):
         return ("・" if language() == "ja" else "+").join(_code(field, v) for v in value) or t("history.empty")
     return _code(field, str(value))

@@ -42,12 +42,32 @@ def t(key: str, **params: object) -> str:
     entry = MESSAGES.get(key)
     if entry is None:
         return key
-    text = entry[1] if language() == "ja" else entry[0]
+    japanese = language() == "ja"
+    text = entry[1] if japanese else entry[0]
+    if japanese and "field" in params:
+        params = {**params, "field": field_name(params["field"])}
     try:
         # str.format is C; the label formatter only where a field asks for it (thousands of findings a report).
         return _FORMATTER.format(text, **params) if ":labels}" in text else text.format(**params)
     except (KeyError, IndexError, ValueError):
         return text
+
+
+# The columns a field of a check is named after where its own name is not a column (`disability` for
+# `--disability` and the `disabilities` column).
+_FIELD_COLUMNS = {"disability": "disabilities", "client": "client_id", "concern": "concerns", "type": "types"}
+
+
+def field_name(field: object) -> str:
+    """The `{field}` of an input error as a Japanese reader knows it: an option or argument as typed (`--type`,
+    `KIND`), any other field (a column: `certificate`, `employment-start`) by its Japanese column label
+    (受給者証番号, 就職日), so that no English word stands in a Japanese sentence."""
+    text = str(field)
+    if text.startswith("-") or text.isupper():
+        return text
+    column = text.replace("-", "_")
+    entry = LABELS.get(_FIELD_COLUMNS.get(column, column))
+    return text if entry is None else entry[1]
 
 
 class _Formatter(string.Formatter):
@@ -77,8 +97,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "error.prefix": ("Error", "エラー"),
     "import.row_prefix": ("line {line}: {column}: ", "{line}行目: {column}: "),
     # dates
-    "date.bad_format": ("not a date: '{value}' (use 2025-04-01, 2025/4/1, 20250401, 令和7年4月1日 or R7.4.1)",
-                        "日付として読めません: '{value}'（2025-04-01、2025/4/1、20250401、令和7年4月1日、R7.4.1 の形で）"),
+    "date.bad_format": ("not a date: '{value}' (use 2025-04-01, 2025/4/1, 20250401, 令和7年4月1日, R7.4.1 or 4月1日)",
+                        "日付として読めません: '{value}'（2025-04-01、2025/4/1、20250401、令和7年4月1日、R7.4.1、4月1日 の形で）"),
     "month.is_a_date": ("'{value}' is a day, not a month: give the month, e.g. {month}",
                         "'{value}' は日付です。年月で指定してください（例: {month}）"),
     "date.no_such_day": ("no such day: '{value}'", "存在しない日付です: '{value}'"),
@@ -114,8 +134,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "input.bad_hours": ("{field}: weekly hours must be more than 0 and at most 168: '{value}'",
                         "{field}: 週の時間数は0より大きく168以下で指定してください: '{value}'"),
     "input.bad_minutes": ("minutes must be between 0 and 1440: '{value}'", "分数は0〜1440で指定してください: '{value}'"),
-    "input.bad_minutes_format": ("--minutes: not a length of time: '{value}' (write 60, 60分, 1時間 or 1時間30分)",
-                                 "--minutes: 時間の長さとして読めません: '{value}'（60、60分、1時間、1時間30分 の形で）"),
+    "input.bad_minutes_format": ("--minutes: not a length of time: '{value}' (write 60, 60分, 1時間, 1時間30分 or 1時間半)",
+                                 "--minutes: 時間の長さとして読めません: '{value}'（60、60分、1時間、1時間30分、1時間半 の形で）"),
     "input.bad_id": ("{field}: not a record id: '{value}' (a number such as 12)",
                      "{field}: 記録のIDとして読めません: '{value}'（12 のような番号で）"),
     "input.bad_days": ("{field} must be a whole number of days from 0 to 3650: '{value}'",
@@ -133,7 +153,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     # clients
     "client.unknown": ("no client '{ref}' (give an id, a certificate number or the exact name)",
                        "利用者 '{ref}' が見つかりません（ID、受給者証番号、または氏名を正確に）"),
-    "client.ambiguous": ("'{ref}' matches several clients ({ids}); give the id", "'{ref}' に該当する利用者が複数います（{ids}）。ID で指定してください"),
+    "client.ambiguous": ("'{ref}' matches several clients ({ids}); give the id or the certificate number "
+                         "('teikan clients' tells them apart)",
+                         "'{ref}' に該当する利用者が複数います（{ids}）。ID か受給者証番号で指定してください"
+                         "（見分け方: teikan clients）"),
     "client.duplicate_certificate": ("certificate number {certificate} is already registered (client #{owner})",
                                      "受給者証番号 {certificate} は登録済みです（利用者 #{owner}）"),
     "client.before_eligible": ("support cannot start on {support_start}: six months of employment end first; earliest {eligible_from}",
@@ -385,7 +408,6 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "import.dry_run": ("dry run, nothing written: {kind}: {added} would be added, {unchanged} already present",
                        "確認のみ（書き込みなし）: {kind}: {added} 件を追加予定、{unchanged} 件は登録済み"),
     "export.done": ("wrote {count} {kind} rows to {path}", "{kind} {count} 行を {path} に書き出しました"),
-    "kind.clients": ("clients", "利用者"), "kind.contacts": ("contacts", "支援記録"), "kind.staff": ("staff", "職員配置"),
     # demo (issue 5)
     "demo.bad_file": ("the demo office file is damaged; reinstall teikan", "デモ事業所のファイルが壊れています（teikan を再インストールしてください）"),
     "demo.not_demo": ("{path} exists and is not a teikan demo database; left untouched (choose another file with --path)",
@@ -466,6 +488,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "document.written": ("wrote {path}", "{path} に書き出しました"),
     "support_report.employer_copy_html": ("--copy employer is a printed page: add --format html (the draft in md or text is the office's own, with every note)",
                                           "--copy employer は印刷用のページです。--format html を指定してください（md・text の下書きは事業所用で、すべてのメモを含みます）"),
+    "record.after_grant": ("after the grant (受給者証, until {grant_until}): not billable",
+                           "支給決定期間外（受給者証 {grant_until} まで）のため算定不可"),
     "record.client_or_all": ("give one client, or --all for every client of the month (not both)",
                              "利用者を1人指定するか、--all でその月の全員を指定してください（両方は不可）"),
     "record.all_is_html": ("--all makes one printable file: use --format html", "--all は印刷用の1ファイルを作ります。--format html を指定してください"),
@@ -490,6 +514,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "doctor.chain_bad.link": ("the audit trail is broken at row #{row}: a row before it was removed or altered",
                               "変更履歴は #{row} の手前で途切れています（それより前の行が削除または変更されています）"),
     "doctor.chain_bad.hash": ("audit row #{row} has a hash that does not match", "変更履歴 #{row} のハッシュが一致しません"),
+    "migration.plans_without_consent": (
+        "{plans} support plan(s) of {clients} client(s) have no consent date yet and count as not agreed: record each "
+        "client's consent to the plan in force with 'teikan plan CLIENT --date D --consent-date C'",
+        "{clients} 人の個別支援計画 {plans} 件に同意日がなく、同意のない計画として扱われます。利用者ごとに現在の計画の"
+        "同意日を記録してください（teikan plan 利用者 --date 作成日 --consent-date 同意日）"),
     "migration.staff_merged": ("the staff names {names} are the same person after normalisation: merged into one person '{name}'",
                                "職員名 {names} は表記ゆれのため同一人物として '{name}' に統合しました"),
     "db.disk_full": ("the disk is full: nothing was written ({path})", "ディスクの空きがありません。何も書き込んでいません（{path}）"),
@@ -520,6 +549,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "history.record.office": ("office", "事業所"),
     "history.reason": ("reason: {reason}", "理由: {reason}"),
     "history.removed": ("was {values}", "削除前: {values}"),
+    "history.true": ("yes", "はい"), "history.false": ("no", "いいえ"),
     "history.empty": ("(none)", "（なし）"),
     # rule messages (finding text)
     "rule.face-to-face-pending": ("no face-to-face contact yet this month ({days_left} days left)",
@@ -595,6 +625,14 @@ LABELS: dict[str, tuple[str, str]] = {
     "employer:count": ("Employer", "企業訪問"), "at": ("At", "日時"), "who": ("Who", "操作者"),
     "action": ("Action", "操作"), "record": ("Record", "記録"), "detail": ("Detail", "詳細"),
     "retained": ("Retained", "定着"),
+    # fields that appear only in the history of a correction (show-client --history)
+    "recipients": ("Shared with", "共有先"), "method": ("How", "共有方法"), "shared_on": ("Shared on", "共有日"),
+    "shareable": ("Shareable with the employer", "企業と共有可"), "not_needed": ("Not needed", "引継ぎ不要"),
+    "interim_support_end": ("Transition support ended", "在職中の就労移行支援終了日"),
+    "job_change": ("Job change", "転職（前職の最終日）"), "reemployed": ("Re-employed", "再就職日"),
+    "number": ("Office number", "事業所番号"), "fulltime_hours": ("Full-time hours", "常勤の勤務時間"),
+    "opened": ("Designated", "指定日"), "rate_tier": ("Notified tier", "届出の区分"),
+    "address": ("Address", "所在地"), "phone": ("Phone", "電話番号"), "reason": ("Reason", "理由"),
     "patterns": ("Patterns", "パターン"),
     # severities and yes/no; the labels of enumeration codes live in names.VOCABULARY (label() falls back to it)
     "error": ("error", "エラー"), "warning": ("warning", "警告"),
@@ -613,4 +651,20 @@ LABELS: dict[str, tuple[str, str]] = {
     "supporter_fte_required": ("required", "必要数"), "managers": ("service managers", "サービス管理責任者"),
     "managers_required": ("required", "必要数"), "ok": ("ok", "充足"),
     "last_service": ("Last service", "最終提供日"), "retained_until": ("Kept until", "保存期間満了日"),
+    # terminal tables (issue 16): the shorter header a narrow terminal uses (`KEY:short`; a Japanese header is
+    # never broken inside a word), and the line naming the columns a narrow terminal left out
+    "certificate:short": ("Cert. no.", "受給者証"), "support_end:short": ("Support end", "満了日"),
+    "face:short": ("Face", "対面"), "employer:count:short": ("Employer", "企業"), "remote:short": ("Remote", "電話"),
+    "agency:short": ("Agency", "機関"), "center:short": ("Center", "センター"),
+    "report_shared:short": ("Report", "レポート"), "billable:short": ("Billable", "請求"),
+    "concerns:short": ("Concerns", "兆候"), "center_reason:short": ("Reason", "連携理由"),
+    "days_left:short": ("Share in", "期限まで"), "month_hours:short": ("Counted", "算入時間"),
+    "reduced_hours:short": ("Reduced", "短時間"), "grant_until:short": ("Grant", "支給期限"),
+    "prior_service:short": ("Before", "前サービス"), "share_deadline:short": ("Share by", "引継期限"),
+    "delivered_date": ("Delivered", "交付日"), "delivered_to": ("Delivered to", "交付先"),
+    "next_review": ("Next review", "次回見直し"), "plan_id": ("Plan", "計画ID"), "long_goal": ("Long-term goal", "長期目標"),
+    "short_goal": ("Short-term goal", "短期目標"), "items": ("Support items", "支援内容"),
+    "face_dates": ("Face-to-face days", "対面支援日"), "weekday": ("Day", "曜日"), "counted": ("Counted", "算定"),
+    "table.left_out": ("left out at this width: {columns} (every column: a wider terminal or --format csv)",
+                       "画面幅のため省略: {columns}（全列は端末を広げるか --format csv）"),
 }

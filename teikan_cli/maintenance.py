@@ -200,9 +200,15 @@ def header_facts(head: bytes) -> tuple[int, int] | None:
     return int.from_bytes(head[68:72], "big"), int.from_bytes(head[60:64], "big")
 
 
-def backup_file_name(now: datetime) -> str:
-    """The file name used when `backup` is given a folder."""
-    return f"teikan-{now:%Y%m%d-%H%M%S}.db"
+def backup_file_name(day: date, now: datetime) -> str:
+    """The file name used when `backup` is given a folder: the command's today (`--as-of`, so that a replayed
+    run names the day it replays), then the time of day of the clock (`now`), which keeps two backups of one
+    day apart.
+
+    >>> backup_file_name(date(2026, 10, 15), datetime(2026, 12, 2, 9, 5, 7))
+    'teikan-20261015-090507.db'
+    """
+    return f"teikan-{day:%Y%m%d}-{now:%H%M%S}.db"
 
 
 def _iso(day: date | None) -> str | None:

@@ -377,6 +377,9 @@ def m009_plan_versions(conn: sqlite3.Connection, notes: list) -> None:
             note TEXT
         )""")
     conn.execute("CREATE INDEX monitorings_client ON monitorings (client_id, date)")
+    plans, clients = conn.execute("SELECT count(*), count(DISTINCT client_id) FROM plans").fetchone()
+    if plans:  # until their consent is recorded they do not count (plan-missing, plan-not-agreed)
+        notes.append(("migration.plans_without_consent", {"plans": plans, "clients": clients}))
 
 
 def m010_report_recipients(conn: sqlite3.Connection, notes: list) -> None:

@@ -44,7 +44,8 @@ VOCABULARY: dict[str, tuple[Term, ...]] = {
         Term("remote", "remote", "電話・メール等", ("電話", "メール", "オンライン", "ビデオ通話", "電話等", "phone", "mail",
                                                   "email", "video", "online")),
         Term("agency", "agency", "関係機関との連絡調整", ("関係機関", "連絡調整", "関係機関との連絡")),
-        Term("center", "center", "支援センターの支援", ("支援センター", "障害者就業・生活支援センター", "就業・生活支援センター",
+        Term("center", "center", "支援センターの支援", ("支援センター", "センター", "センター支援", "センター連携",
+                                                    "障害者就業・生活支援センター", "就業・生活支援センター",
                                                     "なかぽつ", "centre")),
     ),
     "place": (
@@ -129,6 +130,11 @@ VOCABULARY: dict[str, tuple[Term, ...]] = {
     "copy": (
         Term("client", "client's copy", "本人用", ("本人", "利用者")),
         Term("employer", "employer's copy", "企業用", ("企業", "事業主")),
+    ),
+    "csv_kind": (  # import/export KIND: what a CSV file holds (the words of the import messages and help)
+        Term("clients", "clients", "利用者", ("利用者一覧", "client")),
+        Term("contacts", "contacts", "支援記録", ("記録", "支援記録一覧", "contact")),
+        Term("staff", "staff", "職員配置", ("職員", "職員一覧", "スタッフ")),
     ),
 }
 

@@ -4,9 +4,10 @@ A *month rule* looks at one month (`Context.month`) and runs once per month in s
 looks at `as_of` and runs once per run, over every client not ended before `as_of`. Each returns a
 list of `Finding`s. No I/O here: the caseload, the staffing and "now" are all passed in.
 
-Decisions where SPEC is silent (README "Checks" documents them):
+Decisions where SPEC is silent (docs/checks.md documents them):
 - dated-rule findings carry the month of `as_of`;
-- `grant-expired` applies when `as_of` > `grant_until`, for a client who has started and not ended before `as_of`;
+- `grant-expired` is a month rule: the client was in service on a day of the month after `grant_until`, counting
+  the days up to `as_of` (so it fires for the month of `as_of` once `as_of` is past the grant, as before);
 - `center-cooperation-unplanned` compares each center contact with the latest plan dated on or before it;
 - `plan-missing` is due on the 30th day after `support_start` (start + 30 days);
 - the office-wide staffing rules say nothing while the office has no user at all (利用者数 0, nobody active).
@@ -257,18 +258,38 @@ def period_findings(ctx: Context) -> list[Finding]:
 
 
 def grant_findings(ctx: Context) -> list[Finding]:
-    # 障害者総合支援法 第22条・第23条: service is paid only within the 支給決定期間 on the 受給者証.
-    findings = []
-    for c in ctx.current_clients():
-        if c.grant_until is None:
+    # 障害者総合支援法 第22条・第23条: the 支給決定期間 on the 受給者証 is about to end: renew it in time.
+    return [
+        _finding("grant-expiring", WARNING, c, ctx.as_of, grant_until=c.grant_until.isoformat(),
+                 days=(c.grant_until - ctx.as_of).days)
+        for c in ctx.current_clients()
+        if c.grant_until is not None and 0 <= (c.grant_until - ctx.as_of).days <= ctx.settings.grant_days
+    ]
+
+
+def grant_to_renew(client: Client, as_of: date, days: int) -> bool:
+    """`due`'s grant need: the grant ends within `days` of `as_of`, or has ended for a client who has started."""
+    if client.grant_until is None:
+        return False
+    left = (client.grant_until - as_of).days
+    return left <= days and (left >= 0 or client.support_start <= as_of)
+
+
+def last_service_day(client: Client, month: Month, as_of: date) -> date | None:
+    """The client's last day in service in `month` known on `as_of`, or None (no such day)."""
+    last = min(month.last, client.support_end, as_of, client.ended_on or month.last)
+    return last if last >= max(month.first, client.support_start) else None
+
+
+def grant_expired_findings(ctx: Context) -> list[Finding]:
+    # 障害者総合支援法 第22条・第23条 (SPEC §4 rule 8): service after the 支給決定期間 cannot be billed.
+    month, findings = ctx.month, []
+    for c in ctx.clients_active_in(month):
+        if c.grant_until is None or c.grant_until >= month.last:
             continue
-        days = (c.grant_until - ctx.as_of).days
-        if days < 0:
-            if c.support_start <= ctx.as_of:
-                findings.append(_finding("grant-expired", ERROR, c, ctx.as_of, grant_until=c.grant_until.isoformat()))
-        elif days <= ctx.settings.grant_days:
-            findings.append(_finding("grant-expiring", WARNING, c, ctx.as_of, grant_until=c.grant_until.isoformat(),
-                                     days=days))
+        last = last_service_day(c, month, ctx.as_of)
+        if last is not None and last > c.grant_until:
+            findings.append(_finding("grant-expired", ERROR, c, month, grant_until=c.grant_until.isoformat()))
     return findings
 
 
@@ -415,7 +436,8 @@ class Scope:
     start_by: date  # handover rules and lists: support_start on or before this day
     dated: bool  # the dated rules run: the bounds below apply
     period_by: date  # period rule: support_start on or before this day (the period is over before `as_of`)
-    grant_by: date  # grant rule: grant_until on or before this day
+    grant_by: date  # grant-expiring: grant_until on or before this day
+    grant_before: date | None  # grant-expired: grant_until before this day (the last day counted of the months)
     plan_from: date  # plan rules: an agreed plan from this day to `as_of` keeps a client out
 
 
@@ -450,9 +472,10 @@ def finding_scope(months: list[Month], as_of: date, settings: Settings = Setting
     if months and min(months[-1].last, as_of) >= months[0].first:
         span = (months[0].first, min(months[-1].last, as_of))
     start_by = last_start_due_by(as_of + timedelta(days=max(settings.within, handover_days)))
+    counted = [min(m.last, as_of) for m in months if min(m.last, as_of) >= m.first]
     return Scope(as_of, since, duties, tuple(m for m in months if as_of > m.last), span, start_by, dated,
                  last_start_ending_before(as_of), as_of + timedelta(days=settings.grant_days),
-                 first_current_plan(as_of, settings.plan_review_months))
+                 max(counted) if counted else None, first_current_plan(as_of, settings.plan_review_months))
 
 
 # ---------------------------------------------------------------- the registry
@@ -485,7 +508,8 @@ RULES: tuple[Rule, ...] = (
     Rule("handover", (("handover-due", WARNING), ("handover-consent-missing", WARNING), ("handover-late", ERROR)),
          "dated", handover_findings),
     Rule("period", (("period-exceeded", ERROR),), "dated", period_findings),
-    Rule("grant", (("grant-expiring", WARNING), ("grant-expired", ERROR)), "dated", grant_findings),
+    Rule("grant", (("grant-expiring", WARNING),), "dated", grant_findings),
+    Rule("grant-expired", (("grant-expired", ERROR),), "month", grant_expired_findings),
     Rule("plan", (("plan-missing", WARNING), ("plan-review-overdue", WARNING)), "dated", plan_findings),
     Rule("plan-agreed", (("plan-not-agreed", ERROR),), "month", plan_agreed_findings),
     Rule("plan-delivered", (("plan-not-delivered", WARNING),), "dated", plan_delivery_findings),

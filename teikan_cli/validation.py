@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from datetime import date
+from fractions import Fraction
 
 from .errors import InputError
 from .names import name_key
@@ -135,18 +136,26 @@ def hours(value: float | str, field: str = "hours") -> float:
     return number
 
 
-_DURATION = re.compile(r"^(?:(\d+)\s*(?:時間|h|hours?))?\s*(?:(\d+)\s*(?:分|m|min|minutes?)?)?$", re.ASCII)
+_DURATION = re.compile(r"^(?:(\d+(?:\.\d+)?)\s*(?:時間|h|hrs?|hours?)\s*(半)?)?\s*"
+                       r"(?:(\d+)\s*(?:分間?|m|mins?|minutes?)?)?$", re.ASCII)
 
 
 def minutes(value: int | str | None) -> int | None:
-    """Minutes as an office writes them: `60`, `６０`, `60分`, `1時間`, `1時間30分`, `90min` (0 to 1440)."""
+    """Minutes as an office writes them: `60`, `６０`, `60分`, `90分間`, `1時間`, `1時間30分`, `１時間３０分`, `1時間半`
+    (90), `1.5時間` (90), `90min`, `1h30m` (0 to 1440).
+
+    A decimal number of hours counts only when it makes whole minutes (`1.25時間` → 75; `1.01時間` is refused, not
+    rounded); `半` (half) only follows whole hours (`1時間半`, never `1.5時間半` nor `1時間半30分`)."""
     if value is None or (isinstance(value, str) and not value.strip()):
         return None
     text = unicodedata.normalize("NFKC", str(value)).strip().lower()
     m = _DURATION.match(text)
-    if not m or not (m[1] or m[2]):
+    if not m or not (m[1] or m[3]) or (m[2] and ("." in m[1] or m[3])) or (m[1] and "." in m[1] and m[3]):
         raise InputError("input.bad_minutes_format", value=value)
-    number = int(m[1] or 0) * 60 + int(m[2] or 0)
+    hours_part = Fraction(m[1] or 0) * 60 + (30 if m[2] else 0)
+    if hours_part.denominator != 1:
+        raise InputError("input.bad_minutes_format", value=value)
+    number = int(hours_part) + int(m[3] or 0)
     if not 0 <= number <= 1440:
         raise InputError("input.bad_minutes", value=value)
     return number
@@ -281,6 +290,7 @@ __all__ = [
 
 CLIENT_DATE_FIELDS = ("employment_start", "support_start", "grant_until", "interim_support_end", "employment_end",
                       "ended_on", "job_change", "reemployed")
+AHEAD_DATE_FIELDS = ("grant_until",)  # a day without its year is read forward (dates.parse_date)
 CLIENT_TEXT_FIELDS = ("name", "kana", "employer", "staff", "note")
 NAME_FIELDS = ("name", "kana", "staff")  # stored after the name rule (SPEC §3), so that lookups compare alike
 
@@ -298,7 +308,7 @@ def client_from_text(values: dict, as_of: date, base: Client | None = None, clie
     for key, raw in values.items():
         if key in CLIENT_DATE_FIELDS:
             text = None if raw is None else str(raw).strip()
-            changes[key] = parse_date(text, as_of) if text else None
+            changes[key] = parse_date(text, as_of, ahead=key in AHEAD_DATE_FIELDS) if text else None
         elif key in CLIENT_TEXT_FIELDS:
             text = clean_text(raw, key, required=key == "name", limit=MAX_TEXT if key == "note" else 200)
             changes[key] = name_key(text) if key in NAME_FIELDS else text
@@ -418,7 +428,7 @@ def plan_version(client: Client, before, day: date, values: dict, as_of: date):
     date_of = lambda v: _not_after(parse_date(v, as_of), as_of) if str(v).strip() else None  # noqa: E731
     checks = {
         "consent_date": date_of, "delivered_date": date_of,
-        "next_review": lambda v: parse_date(v, as_of) if str(v).strip() else None,
+        "next_review": lambda v: parse_date(v, as_of, ahead=True) if str(v).strip() else None,
         "delivered_to": lambda v: choices(v, ("client", "consultation"), "--delivered-to"),
         "long_goal": lambda v: clean_text(v, "--long-goal", limit=2000),
         "short_goal": lambda v: clean_text(v, "--short-goal", limit=2000),

@@ -88,6 +88,18 @@ def test_billable_needs_a_face_contact_on_a_day_the_grant_covers(november, grant
     assert ("billable client-months: 1 / 1" in table) is billable
 
 
+@pytest.mark.parametrize("grant, said", [("2026-10-31", True), ("2026-11-04", True), ("2026-11-29", True),
+                                         ("2026-11-30", False)])
+def test_the_month_report_says_why_a_month_after_the_grant_cannot_be_billed(november, grant, said):
+    """SPEC §4 rule 8: in service in M after grant_until is an error of M, in M's report and in the check of
+    the next month's first ten days, not only on the day the check runs."""
+    ok(november("edit-client", "1", "--grant-until", grant, AS_OF))
+    report = data(november, "report", "--month", "2026-11", AS_OF)
+    assert [f["month"] for f in report["findings"] if f["rule"] == "grant-expired"] == (["2026-11"] if said else [])
+    check = data(november, "check", "--as-of=2026-12-05")
+    assert ("2026-11" in [f["month"] for f in check["findings"] if f["rule"] == "grant-expired"]) is said
+
+
 # ------------------------------------------------------------------ rule 2: in service, and 利用者数
 
 

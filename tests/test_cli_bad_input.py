@@ -68,7 +68,7 @@ CASES = [
     (["init", "--fulltime-hours", "abc"], "--fulltime-hours: not a number: 'abc'"),
     (["init", "--opened", "2025-02-29"], "no such day: '2025-02-29'"),
     (["init", "--opened", "someday"],
-     "not a date: 'someday' (use 2025-04-01, 2025/4/1, 20250401, 令和7年4月1日 or R7.4.1)"),
+     "not a date: 'someday' (use 2025-04-01, 2025/4/1, 20250401, 令和7年4月1日, R7.4.1 or 4月1日)"),
     (["init", "--office-name", "事業所\x07"], "--office-name: control character U+0007 at character 4: remove it"),
     (["init", "--rate-tier", "8"], "--rate-tier: unknown value '8' (choose from 1–7)"),
     # ---------------------------------------------------------------- add-client
@@ -109,7 +109,7 @@ CASES = [
     (["edit-client", "99", "--kana", "イトウ"], "no client '99' (give an id, a certificate number or the exact name)"),
     (["edit-client", "0000000001", "--kana", "イトウ"],
      "no client '0000000001' (give an id, a certificate number or the exact name)"),
-    (["edit-client", "佐藤 花子", "--kana", "サトウ"], "'佐藤 花子' matches several clients (#3, #4); give the id"),
+    (["edit-client", "佐藤 花子", "--kana", "サトウ"], "'佐藤 花子' matches several clients (#3, #4); give the id or the certificate number ('teikan clients' tells them apart)"),
     (["edit-client", "1", "--employment-end", "2025-13-01"], "no such day: '2025-13-01'"),
     (["edit-client", "1", "--employment-end", "2025-06-21"], "2025-06-21 is after the reference date 2025-06-20"),
     (["edit-client", "1", "--employment-end", "2024-03-31"], "the employment end is before the employment start"),
@@ -139,10 +139,10 @@ CASES = [
      "handover (引継ぎ), other (その他))"),
     (["end-client", "1", "--date", "2025-06-01"], "missing --reason (see --help)"),
     (["end-client", "佐藤 花子", "--date", "2025-06-01", "--reason", "other"],
-     "'佐藤 花子' matches several clients (#3, #4); give the id"),
+     "'佐藤 花子' matches several clients (#3, #4); give the id or the certificate number ('teikan clients' tells them apart)"),
     # ---------------------------------------------------------------- log-visit
     (["log-visit", "99", "--type", "face"], "no client '99' (give an id, a certificate number or the exact name)"),
-    (["log-visit", "佐藤 花子", "--type", "face"], "'佐藤 花子' matches several clients (#3, #4); give the id"),
+    (["log-visit", "佐藤 花子", "--type", "face"], "'佐藤 花子' matches several clients (#3, #4); give the id or the certificate number ('teikan clients' tells them apart)"),
     (["log-visit", "1", "--type", "face", "--date", "2025-04-31"], "no such day: '2025-04-31'"),
     (["log-visit", "1", "--type", "face", "--date", "2025-06-21"], "2025-06-21 is after the reference date 2025-06-20"),
     (["log-visit", "1", "--type", "face", "--date", "2024-09-30"],
@@ -167,7 +167,7 @@ CASES = [
     (["log-visit", "1", "--type", "face", "--concern", "sleep"],
      "--concern: unknown value 'sleep' (choose from attendance (遅刻・欠勤), appearance (身だしなみ), medication (服薬), "
      "work-accuracy (作業の正確さ), communication (コミュニケーション), other (その他))"),
-    (["log-visit", "1", "--type", "face", "--minutes", "-5"], "--minutes: not a length of time: '-5' (write 60, 60分, 1時間 or 1時間30分)"),
+    (["log-visit", "1", "--type", "face", "--minutes", "-5"], "--minutes: not a length of time: '-5' (write 60, 60分, 1時間, 1時間30分 or 1時間半)"),
     (["log-visit", "1", "--type", "face", "--minutes", "1441"], "minutes must be between 0 and 1440: '1441'"),
     # ---------------------------------------------------------------- add-staff
     (["add-staff", "田中", "--role", "driver", "--hours", "40"],
@@ -239,6 +239,28 @@ def test_messages_in_japanese(cli, seeded):
     assert state(seeded) == before
 
 
+JAPANESE_CASES = [  # every word of a Japanese error is Japanese: a field is named by its Japanese column label
+    (["add-client", "伊藤 次郎", "--employment-start", "2024-04-01", "--support-start", "2024-10-01",
+      "--certificate", "12345"], "受給者証番号 は10桁の数字で指定してください: '12345'"),
+    (["add-client", "伊藤 次郎", "--employment-start", "2024-04-01", "--support-start", "2024-10-01",
+      "--certificate", "0123456789"], "受給者証番号 0123456789 は登録済みです（利用者 #1）"),
+    (["edit-client", "3", "--certificate", "01234567890"], "受給者証番号 は10桁の数字で指定してください: '01234567890'"),
+    (["log-visit", "9999999999", "--type", "face"],
+     "利用者 '9999999999' が見つかりません（ID、受給者証番号、または氏名を正確に）"),
+    (["log-visit", "1", "--type", "どれでもない"],
+     "--type: 'どれでもない' は指定できません（face（対面支援）、employer（企業訪問）、remote（電話・メール等）、"
+     "agency（関係機関との連絡調整）、center（支援センターの支援） のいずれか）"),
+]
+
+
+@pytest.mark.parametrize("args,message", JAPANESE_CASES)
+def test_japanese_errors_have_no_english_word(cli, seeded, args, message):
+    before = state(seeded)
+    r = cli(*args, AS_OF, env={"TEIKAN_LANG": "ja"})
+    assert (r.exit_code, r.stdout, r.stderr) == (2, "", f"エラー: {message}\n")
+    assert state(seeded) == before
+
+
 def test_bad_as_of(cli, seeded):
     before = state(seeded)
     r = cli("log-visit", "1", "--type", "face", "--as-of", "2025-02-29")
@@ -257,10 +279,10 @@ def test_a_good_command_does_change_the_dump(cli, seeded):
     (["clients", "--status", "gone"], "--status: unknown value 'gone' (choose from active (利用中), ended (終了), not-started (開始前), all (すべて))"),
     (["clients", "--format", "xml"], "--format: unknown value 'xml' (choose from table, json, csv)"),
     (["visits", "--month", "2025-13"], "no such month: '2025-13'"),
-    (["visits", "--client", "佐藤 花子"], "'佐藤 花子' matches several clients (#3, #4); give the id"),
+    (["visits", "--client", "佐藤 花子"], "'佐藤 花子' matches several clients (#3, #4); give the id or the certificate number ('teikan clients' tells them apart)"),
     (["visits", "--client", "99"], "no client '99' (give an id, a certificate number or the exact name)"),
     (["show-client", "99"], "no client '99' (give an id, a certificate number or the exact name)"),
-    (["show-client", "佐藤 花子"], "'佐藤 花子' matches several clients (#3, #4); give the id"),
+    (["show-client", "佐藤 花子"], "'佐藤 花子' matches several clients (#3, #4); give the id or the certificate number ('teikan clients' tells them apart)"),
     (["show-client"], "missing CLIENT (see --help)"),
     (["nosuch"], "no such command: nosuch (see teikan --help)"),
 ])

@@ -364,3 +364,20 @@ def test_version(cli):
     from teikan_cli import __version__
 
     ok(cli("--version"), f"teikan {__version__}\n")
+
+
+@pytest.mark.parametrize("option, value, key, expected", [
+    # a day without its year: the grant's end and the plan's next review look ahead, the rest back (dates.py)
+    ("--grant-until", "3月31日", "grant_until", "2026-03-31"),
+    ("--employment-end", "6月1日", "employment_end", "2025-06-01"),
+    ("--employment-end", "12/28", "employment_end", "2024-12-28"),
+])
+def test_a_client_date_without_its_year(office, option, value, key, expected):
+    ok(office("edit-client", "1", option, value, AS_OF))
+    assert json.loads(ok(office("show-client", "1", "--format", "json", AS_OF)).stdout)["client"][key] == expected
+
+
+def test_a_next_review_without_its_year_looks_ahead(office):
+    ok(office("plan", "1", "--date", "6月1日", "--next-review", "5月31日", AS_OF))
+    plans = json.loads(ok(office("show-client", "1", "--format", "json", AS_OF)).stdout)["plans"]
+    assert [(p["date"], p["next_review"]) for p in plans if p["date"] == "2025-06-01"] == [("2025-06-01", "2026-05-31")]

@@ -54,7 +54,7 @@ def test_two_clients_of_one_name_are_never_confused(office, db_path, spelling):
     for args in (["log-visit", spelling, "--type", "face"], ["show-client", spelling], ["visits", "--client", spelling],
                  ["edit-client", spelling, "--note", "x"], ["plan", spelling, "--date", "2025-06-01"]):
         shown = re.sub(r"\s+", " ", spelling)  # an error is one line: runs of spaces are one
-        refused(office, db_path, *args, message=f"'{shown}' matches several clients (#1, #2); give the id")
+        refused(office, db_path, *args, message=f"'{shown}' matches several clients (#1, #2); give the id or the certificate number ('teikan clients' tells them apart)")
     ok(office("log-visit", "2", "--type", "face", AS_OF), "logged contact #1 for client #2 山田 太郎 on 2025-06-20\n")
     ok(office("log-visit", "0000000001", "--type", "face", AS_OF),
        "logged contact #2 for client #1 山田 太郎 on 2025-06-20\n")
@@ -67,7 +67,7 @@ def test_a_csv_row_naming_two_clients_is_refused_by_line(office, db_path, tmp_pa
     before = database_dump(db_path)
     r = office("import", "contacts", str(sheet), AS_OF)
     assert r.exit_code == 2
-    assert r.stderr.splitlines()[0] == "line 2: client: '山田 太郎' matches several clients (#1, #2); give the id"
+    assert r.stderr.splitlines()[0] == "line 2: client: '山田 太郎' matches several clients (#1, #2); give the id or the certificate number ('teikan clients' tells them apart)"
     assert database_dump(db_path) == before
 
 
@@ -232,9 +232,29 @@ def test_history_in_japanese_after_an_edit_and_a_delete(office):
     ok(office("delete-visit", "1", "--reason", "日付の誤り", AS_OF))
     r = ok(office("show-client", "1", "--history", AS_OF, env={"TEIKAN_LANG": "ja"}))
     history = r.stdout[r.stdout.index("変更履歴"):]
-    assert "支援記録の修正  支援記録 #1  場所: （なし） → 職場 / 支援内容: 電話・メール等 → 対面支援" in history
+    assert "支援記録の修正  支援記録 #1  支援内容: 電話・メール等 → 対面支援 / 場所: （なし） → 職場" in history
     assert "支援記録の削除  支援記録 #1  削除前:" in history and "理由: 日付の誤り" in history
     assert "UTC" not in history and "log-visit" not in history and "contact:1" not in history
+
+
+def test_history_in_japanese_names_every_field_in_japanese(office):
+    """Every record a client can have, changed once: no field's code name reaches a Japanese reader."""
+    ok(office("edit-client", "1", "--kana", "ヤマダ タロウ", "--employer", "テスト商事", "--grant-until", "2027-09-30", AS_OF))
+    ok(office("log-visit", "1", "--date", "2025-06-03", "--type", "face", "--staff", "佐藤 由美", "--shareable", AS_OF))
+    ok(office("edit-visit", "1", "--minutes", "30", "--concern", "attendance", "--not-shareable", AS_OF))
+    ok(office("plan", "1", "--date", "2025-05-01", "--consent-date", "2025-05-02", "--delivered-date", "2025-05-03",
+              "--long-goal", "働き続ける", "--item", "面談", AS_OF))
+    ok(office("monitor", "1", "--date", "2025-06-10", "--note", "順調", AS_OF))
+    ok(office("share-report", "1", "--month", "2025-05", "--date", "2025-06-05", "--to", "client", "--method", "paper",
+              AS_OF))
+    ok(office("handover", "1", "--center", "センター", "--consent-date", "2025-06-01", "--not-needed", AS_OF))
+    ok(office("edit-client", "1", "--job-change", "2025-05-31", "--reemployed", "2025-06-02", AS_OF))
+    r = ok(office("show-client", "1", "--history", AS_OF, env={"TEIKAN_LANG": "ja"}))
+    history = r.stdout[r.stdout.index("変更履歴"):]
+    codes = set(re.findall(r"\b[a-z]+(?:_[a-z]+)+\b|\b[a-z]{4,}\b(?=:)", history))
+    assert not codes, codes
+    assert "共有先: 本人" in history and "共有方法: 紙" in history and "企業と共有可: はい → いいえ" in history
+    assert "引継ぎ不要: はい" in history and "転職（前職の最終日）: （なし） → 2025-05-31" in history
 
 
 # ------------------------------------------------------------------ plausibility

@@ -128,7 +128,11 @@ def test_service_record_rows_in_every_format(demo):
     assert [r for r in rows if r["counted"]][0]["date"] == "2026-09-04"  # the month's first face contact
     csv = ok(demo("service-record", "3", "--month", "2026-09", "--format", "csv", AS_OF)).stdout
     assert csv.splitlines()[0] == "client_id,month,date,weekday,types,counted,note"
-    assert ok(demo("service-record", "3", "--month", "2026-09", AS_OF)).stdout.count("\n") == len(rows) + 1
+    screen = ok(demo("service-record", "3", "--month", "2026-09", AS_OF)).stdout.splitlines()
+    assert screen[0] == "Service record 2026-09 — #3 仮名 次郎" and len(screen) == len(rows) + 2
+    japanese = ok(demo("service-record", "3", "--month", "2026-09", AS_OF, env=JA)).stdout.splitlines()
+    assert japanese[0] == "サービス提供実績記録票 2026年9月 — #3 仮名 次郎"
+    assert japanese[2].split()[:2] == ["2026-09-04", "金"]  # the weekday in the reader's words; CSV keeps Fri
     html = ok(demo("service-record", "3", "--month", "2026-09", "--format", "html", AS_OF, env=JA)).stdout
     for expected in ("サービス提供実績記録票", "0000000003", "利用開始日", "2025-08-01", "支援レポート共有日", "2026-10-05",
                      "利用者確認欄", "特別地域加算"):

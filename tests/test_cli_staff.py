@@ -61,8 +61,8 @@ def test_staff_shows_the_audit_figures_and_the_shortfall(cli):
     assert r.stdout.splitlines() == [
         "Staffing 2026-04 (as of 2026-04-15)",
         "IDs  Name  Role             h/week  From        Until  Reduced  Counted h/week  FTE",
-        "  1  佐藤  support worker       40  2025-04-01         no                   40    1",
-        "  2  田中  service manager      40  2025-04-01         no                   40    1",
+        "  1  佐藤  support worker       40  2025-04-01         no                   40  1.0",
+        "  2  田中  service manager      40  2025-04-01         no                   40  1.0",
         "",
         "  利用者数(前年度平均) users                  41.0 = 492 ÷ 12 month(s) of FY2025, rounded up to 0.1 "
         "(active this month: 41)",

@@ -114,3 +114,33 @@ def test_a_note_cannot_inject_terminal_control(office):
     assert "一行目 ↵ 二行目 タブ" in table and "\t" not in table and "一行目\n" not in table
     r = office("log-visit", "1", "--type", "face", "--note", "bad\x1b[2J", AS_OF)
     assert (r.exit_code, r.stdout, r.stderr) == (2, "", "Error: note: control character U+001B at character 4: remove it\n")
+
+
+@pytest.mark.parametrize("args, field, value", [
+    (["--type", "センター", "--center-reason", "助言"], "types", ["center"]),
+    (["--type", "支援センター", "--center-reason", "助言"], "types", ["center"]),
+    (["--type", "企業"], "types", ["employer"]),
+    (["--type", "電話"], "types", ["remote"]),
+    (["--type", "face", "--minutes", "1時間半"], "minutes", 90),
+    (["--type", "face", "--minutes", "90分"], "minutes", 90),
+    (["--type", "face", "--minutes", "１時間３０分"], "minutes", 90),
+    (["--type", "face", "--minutes", "1.5時間"], "minutes", 90),
+    (["--type", "face", "--date", "6月3日"], "date", "2025-06-03"),
+    (["--type", "face", "--date", "12月28日"], "date", "2024-12-28"),  # the latest 28 December: last year's
+    (["--type", "face", "--date", "6/3"], "date", "2025-06-03"),
+])
+def test_japanese_values_an_office_types(office, args, field, value):
+    ok(office("log-visit", "1", *args, AS_OF, env={"TEIKAN_LANG": "ja"}))
+    assert contacts(office)[-1][field] == value
+
+
+@pytest.mark.parametrize("args, message", [
+    (["--minutes", "1.01時間"], "--minutes: 時間の長さとして読めません: '1.01時間'（60、60分、1時間、1時間30分、1時間半 の形で）"),
+    (["--minutes", "1時間半30分"], "--minutes: 時間の長さとして読めません: '1時間半30分'（60、60分、1時間、1時間30分、1時間半 の形で）"),
+    (["--date", "2月30日"], "存在しない日付です: '2月30日'"),
+])
+def test_japanese_values_that_are_refused(office, db_path, args, message):
+    before = db_path.read_bytes()
+    r = office("log-visit", "1", "--type", "face", *args, AS_OF, env={"TEIKAN_LANG": "ja"})
+    assert (r.exit_code, r.stdout, r.stderr) == (2, "", f"エラー: {message}\n")
+    assert db_path.read_bytes() == before

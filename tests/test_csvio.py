@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections import Counter
 from dataclasses import replace
 from datetime import date
 
@@ -175,17 +174,25 @@ def contact_row(line, ref="0123456789", day=date(2025, 5, 9), types=("face",), s
     return csvio.ContactRow(line, ref, day, types, staff, None, None, (), None, note)
 
 
-def test_contacts_are_counted_as_a_multiset():
+def checked(rows, existing):
+    problems = []
+    return list(csvio.check_contacts(rows, existing, AS_OF, problems)), problems
+
+
+def test_checked_contacts_are_the_values_the_database_compares():
     clients = [client(1)]
     staff = [Assignment(id=1, name="佐藤", role="supporter", hours=40)]
-    rows = [contact_row(2), contact_row(3), contact_row(4, note="別")]
-    first = csvio.plan_import("contacts", rows, csvio.Existing(clients=clients, assignments=staff), AS_OF)
-    assert (len(first.add), first.unchanged, first.problems) == (3, 0, [])
-    keys = Counter(csvio.contact_key(c) for c in first.add)
-    again = csvio.plan_import("contacts", rows, csvio.Existing(clients, staff, keys), AS_OF)
-    assert (len(again.add), again.unchanged) == (0, 3)
-    more = csvio.plan_import("contacts", rows + [contact_row(5)], csvio.Existing(clients, staff, keys), AS_OF)
-    assert (len(more.add), more.unchanged) == (1, 3)
+    rows = [contact_row(2), csvio.ContactRow(3, "#1", date(2025, 5, 10), ("face", "employer"), None, 30,
+                                             "workplace", ("medication", "attendance"), None, "面談")]
+    good, problems = checked(rows, csvio.Existing(clients=clients, assignments=staff))
+    assert problems == []
+    assert [dict(zip(csvio.CHECKED_COLUMNS, row)) for row in good] == [
+        {"line": 2, "client_id": 1, "date": "2025-05-09", "face": 1, "employer": 0, "remote": 0, "agency": 0,
+         "center": 0, "staff": "佐藤", "minutes": None, "place": None, "center_reason": None, "note": None,
+         "concerns": None},
+        {"line": 3, "client_id": 1, "date": "2025-05-10", "face": 1, "employer": 1, "remote": 0, "agency": 0,
+         "center": 0, "staff": None, "minutes": 30, "place": "workplace", "center_reason": None, "note": "面談",
+         "concerns": "attendance+medication"}]
 
 
 def test_contact_problems():
@@ -194,11 +201,26 @@ def test_contact_problems():
     rows = [contact_row(2, "99"), contact_row(3, "同名"), contact_row(4, staff="誰か"),
             contact_row(5, day=date(2024, 9, 30)), contact_row(6, day=date(2025, 8, 2)),
             contact_row(7, types=("center",)), contact_row(8, "#1"), contact_row(9, "山田 太郎")]
-    plan = csvio.plan_import("contacts", rows, csvio.Existing(clients=clients, assignments=staff), AS_OF)
-    assert messages(plan.problems) == [(2, "client", "client.unknown"), (3, "client", "client.ambiguous"),
-                                       (4, "staff", "staff.unknown"), (5, "date", "contact.outside_service"),
-                                       (6, "date", "date.future"), (7, "center_reason", "contact.center_reason_required")]
-    assert [c.client_id for c in plan.add] == [1, 1]
+    good, problems = checked(rows, csvio.Existing(clients=clients, assignments=staff))
+    assert messages(problems) == [(2, "client", "client.unknown"), (3, "client", "client.ambiguous"),
+                                  (4, "staff", "staff.unknown"), (5, "date", "contact.outside_service"),
+                                  (6, "date", "date.future"), (7, "center_reason", "contact.center_reason_required")]
+    assert [(row[0], row[1]) for row in good] == [(8, 1), (9, 1)]
+
+
+def test_problems_are_kept_compactly_and_listed_in_line_order():
+    problems = csvio.Problems()
+    for line in range(10, 0, -1):
+        problems.append(csvio.Problem(line, "client", InputError("client.unknown", ref="x")))
+    problems.append(csvio.Problem(3, "date", InputError("date.future", value="2026-01-01", as_of="2025-08-01")))
+    assert len(problems) == 11 and len(problems._distinct) == 2
+    assert messages(problems)[:4] == [(1, "client", "client.unknown"), (2, "client", "client.unknown"),
+                                      (3, "client", "client.unknown"), (3, "date", "date.future")]
+    described = []
+    listed = problems.listed(lambda column, error: described.append(column) or (column.upper(), error.key))
+    assert described == ["client", "date"]  # once per distinct problem
+    assert len(listed) == 11 and list(listed) == list(listed)  # read as often as needed (RowErrors reads twice)
+    assert list(listed)[2:4] == [(3, "CLIENT", "client.unknown"), (3, "DATE", "date.future")]
 
 
 def test_staff_same_key_other_hours_is_a_conflict():

@@ -354,3 +354,33 @@ def test_docstring_examples(module):
 ])
 def test_a_month_by_its_number_is_the_latest_not_after_as_of(text, as_of, month):
     assert parse_month(text, as_of) == month
+
+
+@pytest.mark.parametrize("text, as_of, ahead, day", [
+    ("10月8日", date(2026, 10, 15), False, date(2026, 10, 8)),
+    ("10月15日", date(2026, 10, 15), False, date(2026, 10, 15)),  # today itself
+    ("10月16日", date(2026, 10, 15), False, date(2025, 10, 16)),  # tomorrow has not happened: last year's
+    ("12月28日", date(2027, 1, 5), False, date(2026, 12, 28)),  # across the new year
+    ("1月5日", date(2027, 1, 5), False, date(2027, 1, 5)),
+    ("12/28", date(2027, 1, 5), False, date(2026, 12, 28)),  # as Excel shows a day without its year
+    ("１２月２８日", date(2027, 1, 5), False, date(2026, 12, 28)),
+    ("12 月 28 日", date(2027, 1, 5), False, date(2026, 12, 28)),
+    ("2月29日", date(2026, 10, 15), False, date(2024, 2, 29)),  # the latest 29 February
+    ("2/29", date(2028, 3, 1), False, date(2028, 2, 29)),
+    ("3月31日", date(2026, 10, 15), True, date(2027, 3, 31)),  # a grant's end, a review: ahead
+    ("10月15日", date(2026, 10, 15), True, date(2026, 10, 15)),
+    ("1月5日", date(2026, 12, 28), True, date(2027, 1, 5)),
+    ("2月29日", date(2025, 3, 1), True, date(2028, 2, 29)),
+])
+def test_a_day_without_its_year_is_the_nearest_on_its_side_of_as_of(text, as_of, ahead, day):
+    assert parse_date(text, as_of, ahead=ahead) == day
+
+
+@pytest.mark.parametrize("text, key", [
+    ("2月30日", "date.no_such_day"), ("13月1日", "date.no_such_day"), ("4/31", "date.no_such_day"),
+    ("0月1日", "date.no_such_day"), ("10月", "date.bad_format"), ("10/8/", "date.bad_format"),
+])
+def test_a_day_without_its_year_that_does_not_exist(text, key):
+    with pytest.raises(DateInputError) as caught:
+        parse_date(text, date(2026, 10, 15))
+    assert caught.value.key == key

@@ -123,6 +123,24 @@ def test_office_terms_are_the_ones_offices_use():
         assert term in catalogue, term
 
 
+@pytest.mark.parametrize("field,shown", [
+    ("certificate", "受給者証番号"),  # ten_digits(..., "certificate"): add-client and the CSV column
+    ("employment-start", "就職日"),  # input.required from add-client / the CSV
+    ("end_reason", "終了理由"),
+    ("disability", "障害種別"),
+    ("types", "支援内容"),
+    ("client", "利用者"),
+    ("--type", "--type"),  # an option is named as typed
+    ("KIND", "KIND"),  # an argument as the help shows it
+    ("unheard-of", "unheard-of"),  # no label: as it is
+])
+def test_a_field_in_a_japanese_message_is_named_in_japanese(field, shown):
+    set_language("ja")
+    assert t("input.required", field=field) == f"{shown} を指定してください"
+    set_language("en")
+    assert t("input.required", field=field) == f"{field} is required"
+
+
 def test_codes_in_a_message_are_shown_as_labels():
     set_language("ja")
     assert t("rule.center-cooperation-unplanned", reasons="advice, group-program") == \

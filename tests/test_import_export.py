@@ -113,6 +113,21 @@ def test_every_problem_of_a_client_file_in_japanese(cli, tmp_path):
     )
 
 
+def test_a_japanese_row_error_names_the_column_once_and_in_japanese(cli, tmp_path, db_path):
+    path = write(tmp_path, "clients.csv", "\n".join([
+        ",".join(csvio.HEADERS["clients"]),
+        "山田,,,12345,,,,,2024-04-01,,,2024-10-01,,,",
+        "田中,,,,,,どれでもない,,2024-04-01,,,2024-10-01,,,",
+    ]) + "\n")
+    r = cli("import", "clients", path, AS_OF, env={"TEIKAN_LANG": "ja"})
+    assert (r.exit_code, r.stdout) == (2, "")
+    lines = r.stderr.splitlines()
+    assert lines[0] == "2行目: 受給者証番号: 受給者証番号 は10桁の数字で指定してください: '12345'"
+    assert lines[1].startswith("3行目: 障害種別: 'どれでもない' は指定できません（physical（身体障害）")
+    assert lines[2] == "エラー: 2 行に誤りがあります。何も取り込んでいません"
+    assert not db_path.exists()
+
+
 def test_header_errors_and_unknown_kind(cli, tmp_path, db_path):
     path = write(tmp_path, "staff.csv", "name,role,weekly\n佐藤,supporter,40\n")
     r = cli("import", "staff", path, AS_OF)
@@ -130,6 +145,50 @@ def test_header_errors_and_unknown_kind(cli, tmp_path, db_path):
     r = cli("import", "staff", write(tmp_path, "u16.csv", "name,role,hours\n", "utf-16"), AS_OF)
     assert r.exit_code == 2 and r.stderr.startswith("Error: the file is neither UTF-8 nor CP932"), r
     assert not db_path.exists()
+
+
+@pytest.mark.parametrize("typed,kind", [
+    ("利用者", "clients"), ("利用者一覧", "clients"), ("支援記録", "contacts"), ("記録", "contacts"),
+    ("職員", "staff"), ("職員配置", "staff"), ("ＣＬＩＥＮＴＳ", "clients"),
+])
+def test_kind_may_be_given_in_japanese(cli, db_path, typed, kind):
+    """import and export take KIND as the Japanese word of their own messages (kind of file) too."""
+    for before in {"clients": ("staff",), "contacts": ("staff", "clients"), "staff": ()}[kind]:
+        import_examples(cli, before)
+    rows = {"staff": 3, "clients": 5, "contacts": 12}[kind]
+    r = cli("import", typed, str(EXAMPLES / f"{kind}-utf8.csv"), AS_OF, env={"TEIKAN_LANG": "ja"})
+    word = {"clients": "利用者", "contacts": "支援記録", "staff": "職員配置"}[kind]
+    assert (r.exit_code, r.stdout, r.stderr) == (0, f"{word}: {rows} 件を追加、0 件は登録済み\n", "")
+    exported = cli("export", typed, AS_OF)
+    assert exported.exit_code == 0 and exported.stdout.startswith(",".join(csvio.HEADERS[kind]) + "\r\n")
+
+
+def test_unknown_column_names_the_kind_in_japanese(cli, tmp_path, db_path):
+    path = write(tmp_path, "clients.csv", "氏名,就職日,利用開始日,生年月日\n山田,2024-04-01,2024-10-01,1990-01-01\n")
+    r = cli("import", "clients", path, AS_OF, env={"TEIKAN_LANG": "ja"})
+    assert (r.exit_code, r.stdout) == (2, "")
+    assert r.stderr.startswith("1行目: 生年月日: 不明な列 '生年月日' です（利用者 の列: 氏名,フリガナ,"), r.stderr
+    assert "clients" not in r.stderr.split("（", 2)[1]
+    assert not db_path.exists()
+
+
+@pytest.mark.parametrize("kind,header,row", [
+    ("clients", "氏名,就職日,利用開始日,備考", "山田 一,2024-04-01,2024-10-01,週3日勤務"),
+    ("clients", "name,employment_start,support_start,備考", "山田 一,2024-04-01,2024-10-01,週3日勤務"),
+    ("contacts", "利用者,日付,支援内容,備考", "山田 一,2025-07-01,対面,週3日勤務"),
+])
+def test_biko_is_read_as_the_note_column(cli, tmp_path, db_path, kind, header, row):
+    """備考 is as common on an office's sheet as メモ: both name the note column (SPEC §8 lists メモ, export writes it)."""
+    if kind == "contacts":
+        cli("add-client", "山田 一", "--employment-start", "2024-04-01", "--support-start", "2024-10-01", AS_OF)
+    r = cli("import", kind, write(tmp_path, "f.csv", f"{header}\n{row}\n"), AS_OF)
+    assert r.exit_code == 0, r
+    table = {"clients": "clients", "contacts": "contacts"}[kind]
+    conn = sqlite3.connect(db_path)
+    try:
+        assert conn.execute(f"SELECT note FROM {table}").fetchall() == [("週3日勤務",)]
+    finally:
+        conn.close()
 
 
 def test_dry_run_writes_nothing(cli, db_path):
@@ -280,7 +339,7 @@ def test_progress_bar_only_on_a_terminal(monkeypatch):
 
     monkeypatch.setattr("sys.stderr", io.StringIO())
     with transfer._progress() as bar:
-        assert bar("check", 10) is None  # no callback: parse_rows and the store skip the bookkeeping
+        assert bar("check", 10) is None  # no callback: csvio and the store skip the bookkeeping
     assert __import__("sys").stderr.getvalue() == ""
     terminal = Terminal()
     monkeypatch.setattr("sys.stderr", terminal)
@@ -550,3 +609,139 @@ def test_export_output_needs_force_to_replace(cli, tmp_path):
     assert r.stderr == f"エラー: {out} は既にあります。上書きするには --force を指定してください\n"
     assert cli("export", "staff", "--output", str(out), "--excel", "--force").exit_code == 0
     assert out.read_bytes().startswith(b"\xef\xbb\xbf")
+
+
+# ------------------------------------------------------------------ contacts checked in a staging table (issue 20)
+
+CONTACTS_HEADER = ",".join(csvio.HEADERS["contacts"]) + "\n"
+
+
+def test_a_contact_logged_by_hand_is_already_present_whatever_the_order_of_its_concerns(cli, tmp_path):
+    import_examples(cli, "staff", "clients")
+    r = cli("log-visit", "0123456789", "--date", "2025-06-02", "--type", "remote", "--staff", "佐藤 花子",
+            "--concern", "medication", "--concern", "attendance", "--note", "電話", AS_OF)
+    assert r.exit_code == 0, r
+    same = "0123456789,2025-06-02,remote,佐藤 花子,,,medication+attendance,,電話\n"
+    other = "0123456789,2025-06-02,remote,佐藤 花子,,,attendance,,電話\n"
+    path = write(tmp_path, "c.csv", CONTACTS_HEADER + same + other)
+    assert cli("import", "contacts", path, AS_OF).stdout == "contacts: 1 added, 1 already present\n"
+    assert cli("import", "contacts", path, AS_OF).stdout == "contacts: 0 added, 2 already present\n"
+
+
+def test_a_deleted_contact_is_not_there_any_more(cli, db_path, tmp_path):
+    import_examples(cli, "staff", "clients")
+    path = write(tmp_path, "c.csv", CONTACTS_HEADER + "0123456789,2025-06-02,face,,,,,,\n")
+    assert cli("import", "contacts", path, AS_OF).stdout == "contacts: 1 added, 0 already present\n"
+    assert cli("delete-visit", "1", "--reason", "誤入力", AS_OF).exit_code == 0
+    assert cli("import", "contacts", path, AS_OF).stdout == "contacts: 1 added, 0 already present\n"
+    assert count(db_path, "contacts") == 2
+
+
+def test_new_contacts_get_ids_in_file_order_with_their_concerns(cli, db_path, tmp_path):
+    import_examples(cli, "staff", "clients")
+    rows = ["1234567890,2025-06-03,face,,,,other+attendance,,b\n", "0123456789,2025-06-02,face,,,,,,a\n",
+            "1234567890,2025-06-01,center,,,,,advice,c\n"]
+    assert cli("import", "contacts", write(tmp_path, "c.csv", CONTACTS_HEADER + "".join(rows)), AS_OF).exit_code == 0
+    conn = sqlite3.connect(db_path)
+    assert conn.execute("SELECT id, note FROM contacts ORDER BY id").fetchall() == [(1, "b"), (2, "a"), (3, "c")]
+    assert conn.execute("SELECT contact_id, concern FROM contact_concerns ORDER BY 1, 2").fetchall() == [
+        (1, "attendance"), (1, "other")]
+    assert conn.execute("SELECT client_id, detail FROM audit WHERE action = 'import-contacts' ORDER BY id").fetchall() \
+        == [(1, "1 contacts"), (2, "2 contacts")]
+    assert conn.execute("SELECT name FROM sqlite_master WHERE name LIKE 'import%'").fetchall() == []
+    conn.close()
+
+
+def test_someone_writing_meanwhile_makes_the_import_check_again_under_the_lock(cli, db_path, tmp_path, monkeypatch):
+    """Between the check (no lock) and the write, another process logs the same visit: checked again under the
+    lock, the file adds one contact, not two."""
+    from teikan_cli.commands import transfer
+    from teikan_cli.models import Contact
+    from teikan_cli.store import open_store
+
+    import_examples(cli, "staff", "clients")
+    row = "0123456789,2025-06-02,remote,佐藤 花子,10,,,,\n"
+    path = write(tmp_path, "c.csv", CONTACTS_HEADER + row)
+    checked = transfer._Import.check
+
+    def check_then_someone_writes(job):
+        plan = checked(job)
+        assert (plan.added, plan.unchanged) == (1, 0)
+        other = open_store(db_path, create=False)
+        with other.write():
+            other.insert_contact(Contact(id=0, client_id=1, date=date(2025, 6, 2), types=("remote",),
+                                         staff="佐藤 花子", minutes=10))
+        other.close()
+        return plan
+
+    monkeypatch.setattr(transfer._Import, "check", check_then_someone_writes)
+    r = cli("import", "contacts", path, AS_OF)
+    assert (r.exit_code, r.stdout) == (0, "contacts: 0 added, 1 already present\n"), r
+    assert count(db_path, "contacts") == 1
+
+
+def test_a_client_ended_meanwhile_stops_the_import_under_the_lock(cli, db_path, tmp_path, monkeypatch):
+    from teikan_cli.commands import transfer
+
+    import_examples(cli, "staff", "clients")
+    path = write(tmp_path, "c.csv", CONTACTS_HEADER + "0123456789,2025-06-02,face,,,,,,\n")
+    checked = transfer._Import.check
+
+    def check_then_someone_writes(job):
+        plan = checked(job)
+        conn = sqlite3.connect(db_path)
+        with conn:
+            conn.execute("UPDATE clients SET ended_on = '2025-05-31', end_reason = 'other' WHERE id = 1")
+        conn.close()
+        return plan
+
+    monkeypatch.setattr(transfer._Import, "check", check_then_someone_writes)
+    r = cli("import", "contacts", path, AS_OF)
+    assert r.exit_code == 2 and r.stderr.startswith("line 2: date: "), r
+    assert count(db_path, "contacts") == 0
+
+
+def test_a_cp932_byte_far_into_the_file_reads_the_whole_file_as_cp932(cli, db_path, tmp_path, monkeypatch):
+    """Rows are handed on as they are read: the encoding is decided before the first one."""
+    monkeypatch.setattr(csvio, "CHUNK", 64)
+    import_examples(cli, "staff", "clients")
+    ascii_rows = "".join(f"0123456789,2025-06-{day:02d},face,,,,,,\n" for day in range(1, 20))
+    path = write(tmp_path, "c.csv", CONTACTS_HEADER + ascii_rows + "0123456789,2025-06-20,face,,,,,,面談\n", "cp932")
+    r = cli("import", "contacts", path, AS_OF)
+    assert (r.exit_code, r.stdout) == (0, "contacts: 20 added, 0 already present\n"), r
+    assert cli("export", "contacts").stdout.splitlines()[-1] == "0123456789,2025-06-20,face,,,,,,面談"
+
+
+def test_every_bad_line_of_a_file_for_another_office_is_listed(cli, tmp_path):
+    import_examples(cli, "staff", "clients")
+    rows = "".join(f"99{n:08d},2025-06-02,face,,,,,,\n" for n in range(3000))
+    r = cli("import", "contacts", write(tmp_path, "c.csv", CONTACTS_HEADER + rows + "0123456789,2025-06-02,face,,,,,,\n"),
+            AS_OF)
+    lines = r.stderr.splitlines()
+    assert r.exit_code == 2 and len(lines) == 3001
+    assert lines[0] == "line 2: client: no client '9900000000' (give an id, a certificate number or the exact name)"
+    assert lines[-2].startswith("line 3001: client: no client '9900002999'")
+    assert lines[-1] == "Error: 3000 bad row(s); nothing was imported"
+
+
+def test_the_new_rows_are_found_through_indexes_without_a_sort(cli, db_path):
+    """The natural key of a million staged rows is decided by index searches, one per row, and no sort (issue 20:
+    a million-row sort held in memory would cost what the staging table saves)."""
+    from teikan_cli.store import open_store
+
+    import_examples(cli, "staff", "clients")
+    store = open_store(db_path, create=False)
+    statements: list[str] = []
+    with store.contact_staging():
+        store.stage_contacts([(2, 1, "2025-06-02", 1, 0, 0, 0, 0, None, None, None, None, None, None)])
+        store.conn.set_trace_callback(statements.append)
+        assert store.decide_staged_contacts() == 1
+        store.conn.set_trace_callback(None)
+        decision = next(sql for sql in statements if "INSERT INTO temp.import_new" in sql)
+        plan = [row[3] for row in store.conn.execute("EXPLAIN QUERY PLAN " + decision)]
+    store.close()
+    assert plan[0] == "SCAN s"  # the staged rows once, in line order
+    assert any(line.startswith("SEARCH e USING COVERING INDEX import_contacts_key") for line in plan), plan
+    assert any(line.startswith("SEARCH c USING INDEX contacts_month") for line in plan), plan
+    assert any(line.startswith("SEARCH k USING PRIMARY KEY") for line in plan), plan
+    assert not any("TEMP B-TREE" in line for line in plan), plan

@@ -45,7 +45,9 @@ def test_upgrade_merges_staff_spelt_alike_and_says_so(cli, old_file):
     r = cli("staff", "--month", "2025-10", AS_OF)
     assert r.exit_code == 0, r
     assert r.stderr == ("the staff names 佐藤 由美 / 佐藤　由美 are the same person after normalisation: merged into one "
-                        "person '佐藤 由美'\n")
+                        "person '佐藤 由美'\n"
+                        "2 support plan(s) of 2 client(s) have no consent date yet and count as not agreed: record each "
+                        "client's consent to the plan in force with 'teikan plan CLIENT --date D --consent-date C'\n")
     assert _rows(old_file, "PRAGMA user_version") == [(SCHEMA_VERSION,)]
     assert _rows(old_file, "SELECT id, name FROM people ORDER BY id") == [(1, "佐藤 由美"), (2, "田中")]
     assert _rows(old_file, "SELECT id, person_id, role, hours FROM staff_assignments ORDER BY id") == [

@@ -82,8 +82,10 @@ SPEC_EXAMPLES = [
     ("method", "電子メール", "email"), ("method", "手渡し", "in-person"), ("method", "対面", "in-person"),
     ("concern", "身だしなみ", "appearance"), ("concern", "作業", "work-accuracy"), ("concern", "正確さ", "work-accuracy"),
     ("concern", "コミュニケーション", "communication"), ("type", "関係機関", "agency"), ("type", "連絡調整", "agency"),
-    ("type", "支援センター", "center"), ("end_reason", "本人の申し出", "user-request"),
+    ("type", "支援センター", "center"), ("type", "センター", "center"), ("end_reason", "本人の申し出", "user-request"),
     ("copy", "本人", "client"), ("copy", "企業", "employer"),
+    ("csv_kind", "利用者", "clients"), ("csv_kind", "支援記録", "contacts"), ("csv_kind", "記録", "contacts"),
+    ("csv_kind", "職員", "staff"), ("csv_kind", "職員配置", "staff"),
 ]
 
 # The Japanese label of each code is the office's own term (issue 16).
@@ -113,6 +115,7 @@ def test_the_kinds_and_their_codes():
     assert names.codes("recipient") == ("client", "employer", "agency")
     assert names.codes("method") == ("paper", "mail", "email", "in-person")
     assert names.codes("copy") == ("client", "employer")
+    assert names.codes("csv_kind") == ("clients", "contacts", "staff")
 
 
 @pytest.mark.parametrize(("kind", "tuple_name"), [

@@ -298,7 +298,7 @@ def test_refusal_in_japanese_says_what_and_where(db_path):
     r = run_cli("add-client", "山田\u202e", "--employment-start", "2024-04-01", "--support-start", "2024-10-01",
                 AS_OF, env={"TEIKAN_LANG": "ja"})
     assert (r.exit_code, r.stderr) == (
-        2, "エラー: name: 3文字目に文字の向きを変える制御文字 U+202E があります（表示を偽装できます）。取り除いてください\n")
+        2, "エラー: 氏名: 3文字目に文字の向きを変える制御文字 U+202E があります（表示を偽装できます）。取り除いてください\n")
 
 
 def test_a_note_keeps_line_breaks_tabs_and_zero_width_joiners(db_path):

@@ -128,7 +128,7 @@ def test_an_ambiguous_name_error_lists_ids_only(cli, db_path):
                "--note", "別人のメモ", AS_OF).exit_code == 0
     r = cli("log-visit", "山田 太郎", "--type", "face", "--date", "2025-06-02", AS_OF)
     assert r.exit_code == 2
-    assert r.stderr == "Error: '山田 太郎' matches several clients (#1, #3); give the id\n"
+    assert r.stderr == "Error: '山田 太郎' matches several clients (#1, #3); give the id or the certificate number ('teikan clients' tells them apart)\n"
 
 
 def test_an_unexpected_failure_shows_no_data_and_writes_nothing(cli, db_path, monkeypatch):

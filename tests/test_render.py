@@ -5,6 +5,8 @@ from __future__ import annotations
 import io
 import json
 
+import pytest
+
 from hypothesis import given, settings, strategies as st
 
 from teikan_cli import render
@@ -47,7 +49,8 @@ def _plain_reference(texts_by_row, headers):
     sizes, rights = [], []
     for head, values in zip(headers, columns):
         sizes.append(max([render.width(head)] + [render.width(v) for v in values]))
-        rights.append(bool(values) and all(v.replace(".", "", 1).isdigit() or v == "" for v in values))
+        code = any(len(v) > 1 and v[0] == "0" and v[1] != "." for v in values)  # `0000000003`: a code, not a number
+        rights.append(bool(values) and not code and all(v.replace(".", "", 1).isdigit() or v == "" for v in values))
     for row in [list(headers)] + [list(r) for r in texts_by_row]:
         lines.append("  ".join(render._pad(v, size, right) for v, size, right in zip(row, sizes, rights)).rstrip())
     return "\n".join(lines)
@@ -98,3 +101,17 @@ def test_records_are_written_like_a_tested_list():
     rows = [{"id": n, "name": "山田", "concerns": ["attendance"] * (n % 2), "billable": n % 3 == 0} for n in range(5)]
     data = {"clients": rows, "findings": []}
     assert render.json_text({"clients": render.Records(rows), "findings": []}) == render.json_text(data)
+
+
+@pytest.mark.parametrize("value, text", [
+    (1.0, "1.0"), (1, "1.0"), (0.5, "0.5"), (0.25, "0.25"), (0.375, "0.375"), (0.0, "0.0"), (1.025, "1.025"),
+])
+def test_fte_figures_have_one_decimal_at_least(value, text):
+    """常勤換算 in a table: a full-time 1.0 beside a 0.5; a person's exact share (0.25) is not rounded."""
+    assert render.cell(value, "fte") == text
+    assert render.cell(value, "supporter_fte") == text
+
+
+def test_other_numbers_keep_their_shortest_form():
+    assert render.cell(40.0, "hours") == "40" and render.cell(12.5, "month_hours") == "12.5"
+    assert render.csv_cell(1.0) == "1"  # plain CSV, like JSON, keeps the number as it is

@@ -19,6 +19,7 @@ from teikan_cli.rules import (
     center_cooperation_findings,
     check_months,
     face_to_face_findings,
+    grant_expired_findings,
     grant_findings,
     handover_findings,
     month_phase,
@@ -325,22 +326,40 @@ def test_period_exceeded(as_of, ended, expected):
     assert codes(period_findings(Context(data, as_of))) == expected
 
 
-# ---------------------------------------------------------------- grant (dated)
+# ---------------------------------------------------------------- grant
 
 
 @pytest.mark.parametrize("start, grant, as_of, ended, expected", [
     (date(2025, 4, 1), date(2025, 7, 30), date(2025, 6, 29), None, []),  # 31 days left
     (date(2025, 4, 1), date(2025, 7, 30), date(2025, 6, 30), None, expect(("grant-expiring", 1, "2025-06"))),  # 30
     (date(2025, 4, 1), date(2025, 7, 30), date(2025, 7, 30), None, [("grant-expiring", 1, "2025-07")]),  # last day
-    (date(2025, 4, 1), date(2025, 7, 30), date(2025, 7, 31), None, expect(("grant-expired", 1, "2025-07"))),
-    (date(2025, 9, 1), date(2025, 7, 30), date(2025, 7, 31), None, []),  # not started yet
-    (date(2025, 4, 1), date(2025, 7, 30), date(2025, 8, 1), date(2025, 7, 31), []),  # ended before as_of
-    (date(2025, 4, 1), date(2025, 7, 30), date(2025, 7, 31), date(2025, 7, 31), [("grant-expired", 1, "2025-07")]),
+    (date(2025, 4, 1), date(2025, 7, 30), date(2025, 7, 31), None, []),  # over: grant-expired says it, by month
+    (date(2025, 9, 1), date(2025, 8, 30), date(2025, 7, 31), None, [("grant-expiring", 1, "2025-07")]),  # not started
+    (date(2025, 4, 1), date(2025, 8, 30), date(2025, 8, 1), date(2025, 7, 31), []),  # ended before as_of
     (date(2025, 4, 1), None, date(2025, 7, 31), None, []),
 ])
-def test_grant(start, grant, as_of, ended, expected):
+def test_grant_expiring(start, grant, as_of, ended, expected):
     data = caseload([client(start=start, grant=grant, ended=ended)])
     assert codes(grant_findings(Context(data, as_of))) == expected
+
+
+@pytest.mark.parametrize("start, grant, month, as_of, ended, expected", [
+    # in service after the grant on a day of the month known on as_of (SPEC §4 rule 8)
+    (date(2025, 4, 1), date(2025, 7, 30), "2025-07", date(2025, 7, 31), None, expect(("grant-expired", 1, "2025-07"))),
+    (date(2025, 4, 1), date(2025, 7, 30), "2025-07", date(2025, 7, 30), None, []),  # the grant's last day
+    (date(2025, 4, 1), date(2025, 7, 31), "2025-07", date(2025, 8, 5), None, []),  # ends with the month
+    (date(2025, 4, 1), date(2025, 7, 10), "2025-07", date(2025, 8, 5), None, [("grant-expired", 1, "2025-07")]),
+    (date(2025, 4, 1), date(2025, 7, 10), "2025-08", date(2025, 8, 1), None, [("grant-expired", 1, "2025-08")]),
+    (date(2025, 4, 1), date(2025, 7, 10), "2025-07", date(2025, 8, 5), date(2025, 7, 10), []),  # ended on it
+    (date(2025, 4, 1), date(2025, 7, 10), "2025-07", date(2025, 8, 5), date(2025, 7, 11), [
+        ("grant-expired", 1, "2025-07")]),  # one day of service after the grant
+    (date(2025, 9, 1), date(2025, 9, 30), "2025-08", date(2025, 10, 5), None, []),  # not in service that month
+    (date(2025, 4, 1), None, "2025-07", date(2025, 8, 5), None, []),
+])
+def test_grant_expired_by_month(start, grant, month, as_of, ended, expected):
+    data = caseload([client(start=start, grant=grant, ended=ended)])
+    assert codes(grant_expired_findings(Context(data, as_of, month=Month.parse_iso(month)))) == expected
+
 
 
 def test_grant_expiring_message():

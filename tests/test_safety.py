@@ -166,6 +166,22 @@ def test_backup_into_a_folder_names_the_file(cli, db_path, tmp_path):
     assert made.stat().st_mode & 0o777 == 0o600
 
 
+@pytest.mark.parametrize("as_of, day", [("--as-of=2025-06-15", "20250615"), ("--as-of=令和6年1月2日", "20240102"),
+                                        ("--as-of=2020-02-29", "20200229")])
+def test_a_folder_backup_is_named_after_the_commands_today(cli, db_path, tmp_path, as_of, day):
+    """The date of the name is --as-of (a replayed run names the day it replays); the time of day the clock's."""
+    import re
+
+    _client(cli)
+    folder = tmp_path / "backups"
+    folder.mkdir(mode=0o700)
+    r = cli("backup", str(folder), as_of)
+    assert r.exit_code == 0, r
+    (made,) = folder.iterdir()
+    assert re.fullmatch(rf"teikan-{day}-\d{{6}}\.db", made.name), made.name
+    assert r.stdout.startswith(f"backup written to {made} ")
+
+
 def test_backup_refuses_the_database_itself_and_a_missing_database(cli, db_path, tmp_path):
     r = cli("backup", str(tmp_path / "b.db"), AS_OF)
     assert (r.exit_code, r.stdout) == (2, "")

@@ -300,7 +300,7 @@ def test_find_client_unknown(three, ref):
 def test_find_client_ambiguous_name(three):
     with pytest.raises(InputError) as info:
         three.find_client("佐藤 花子")
-    assert info.value.message() == "'佐藤 花子' matches several clients (#2, #3); give the id"
+    assert info.value.message() == "'佐藤 花子' matches several clients (#2, #3); give the id or the certificate number ('teikan clients' tells them apart)"
 
 
 def test_find_client_by_name_ignores_width_and_space_variants(db_path):

@@ -137,7 +137,7 @@ def service_record(
     force: bool = option("--force", False),
     as_of: Optional[str] = as_of_opt(),
 ) -> None:
-    from ..documents.service_record import service_record_html, service_record_rows
+    from ..documents.service_record import service_record_html, service_record_rows, service_record_screen
     from ..i18n import language
 
     day = resolve_as_of(as_of)
@@ -147,13 +147,16 @@ def service_record(
     if kind == "html":
         write_document(service_record_html(pages, language()), output, force)
         return
+    if kind == "table":
+        show_record(*service_record_screen(pages[0], language()))
+        return
     rows = [row for page in pages for row in service_record_rows(page)]
     if kind == "json":
         from .. import render
 
         write_document(render.json_text({"service_record": rows}) + "\n", output, force)
     else:
-        emit_rows(kind, rows, output, force)
+        emit_rows(rows, output, force)
 
 
 def check_record_request(fmt: str, client: str | None, every: bool, output: str | None) -> str:
@@ -186,11 +189,16 @@ def service_record_pages(store, client: str | None, month, as_of):
                                     store.load_shared_reports(c.id).get(str(month))) for c in chosen]
 
 
-def emit_rows(kind: str, rows: list[dict], output: str | None, force: bool) -> None:
+def emit_rows(rows: list[dict], output: str | None, force: bool) -> None:
     from .. import render
     from ..documents.service_record import ROW_FIELDS
 
-    if kind == "csv":
-        write_document(render.csv_text(list(ROW_FIELDS), rows), output, force)
-    else:
-        render.print_table(list(ROW_FIELDS[2:]), rows)
+    write_document(render.csv_text(list(ROW_FIELDS), rows), output, force)
+
+
+def show_record(title: str, rows: list[dict]) -> None:
+    from .. import render
+    from ..documents.service_record import ROW_FIELDS
+
+    print(render.safe_text(title))
+    render.print_table(list(ROW_FIELDS[2:]), rows)

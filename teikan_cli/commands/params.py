@@ -15,7 +15,8 @@ CODED: dict[str, str] = {
     "--role": "role", "--status": "status_filter", "--delivered-to": "delivered_to", "--to": "recipient",
     "--method": "method", "--copy": "copy",
 }
-CODED_IN: dict[tuple[str, str], str | None] = {("end-client", "--reason"): "end_reason"}
+CODED_IN: dict[tuple[str, str], str | None] = {("end-client", "--reason"): "end_reason", ("import", "KIND"): "csv_kind",
+                                              ("export", "KIND"): "csv_kind"}
 
 
 def coded_kind(command: str, option: str) -> str | None:
@@ -25,8 +26,12 @@ def coded_kind(command: str, option: str) -> str | None:
     return CODED.get(option)
 
 
-def argument(metavar: str, default: Any = ...) -> Any:
-    return typer.Argument(default, metavar=metavar, show_default=False)
+def argument(metavar: str, default: Any = ..., *, values: str | None = None) -> Any:
+    """An argument; `values` names its vocabulary kind (for completion)."""
+    from ..names import completion
+
+    extra = {"autocompletion": completion(values)} if values else {}
+    return typer.Argument(default, metavar=metavar, show_default=False, **extra)
 
 
 def option(name: str, default: Any = None, metavar: str | None = None, *, values: str | None = None,

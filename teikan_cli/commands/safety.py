@@ -38,9 +38,9 @@ def backup(
     from ..dates import JST
     from ..store.files import audit_quietly, backup_database
 
-    resolve_as_of(as_of)
+    day = resolve_as_of(as_of)
     store = open_read()
-    target, counts = backup_database(store, Path(dest).expanduser(), force, datetime.now(JST))
+    target, counts = backup_database(store, Path(dest).expanduser(), force, day, datetime.now(JST))
     audit_quietly(store, "backup")
     echo(t("backup.done", path=str(target), **counts))
 

@@ -12,6 +12,8 @@ CONTACT_TABLE = ["id", "date", "types", "staff", "minutes", "place", "concerns",
 PLAN_TABLE = ["id", "date", "consent_date", "delivered_date", "delivered_to", "next_review", "center_cooperation"]
 HANDOVER_COLUMNS = ["client_id", "name", "support_end", "share_deadline", "days_left", "days_to_end", "center",
                     "consent_date", "shared_date", "state"]
+# A narrow terminal keeps who, the deadline, the days left and the state; the dates behind them go first.
+HANDOVER_NARROW_OMIT = ("days_to_end", "support_end", "consent_date", "shared_date", "center")
 
 
 def finding_line(finding) -> str:
@@ -27,10 +29,12 @@ def finding_line(finding) -> str:
 
 
 def print_findings(findings, title: str | None = None) -> None:
+    """One line per finding (folded to a terminal's width, continuation lines indented; whole in a pipe)."""
     from ..i18n import label
+    from ..render import print_lines
 
     echo(title or label("section.findings"))
-    echo("\n".join(finding_line(f) for f in findings) if findings else t("report.none"))
+    print_lines([finding_line(f) for f in findings] if findings else [t("report.none")])
 
 
 def print_client(data: dict, file, wareki: bool) -> None:
@@ -76,6 +80,8 @@ def print_client(data: dict, file, wareki: bool) -> None:
 
 
 STAFF_COLUMNS = ["assignments", "name", "role", "hours", "from", "until", "reduced_hours", "month_hours", "fte"]
+# A narrow terminal keeps who, the role, the weekly hours and the FTE; the period and the measure go first.
+STAFF_NARROW_OMIT = ("until", "reduced_hours", "from", "month_hours", "assignments")
 
 
 def print_staff(staffing, rows, month, day, wareki: bool) -> None:
@@ -83,7 +89,7 @@ def print_staff(staffing, rows, month, day, wareki: bool) -> None:
 
     title = t("staffing.title", month=str(month), as_of=day.isoformat())
     if rows:
-        render.print_table(STAFF_COLUMNS, rows, title=title, wareki_dates=wareki)
+        render.print_table(STAFF_COLUMNS, rows, title=title, wareki_dates=wareki, omit=STAFF_NARROW_OMIT)
     else:
         echo(title)
         echo(t("staffing.no_staff", month=str(month)))
@@ -137,6 +143,9 @@ def staffing_advice(staffing) -> list[str]:
 
 REPORT_COLUMNS = ["id", "name", "certificate", "staff", "face", "employer", "remote", "agency", "center",
                   "report_shared", "billable", "concerns", "support_end"]
+# What a narrow terminal leaves out of the report first (named under the table; CSV and JSON have every column):
+# the other contacts, then the certificate, then the end of the period; billing, staff and concerns stay.
+REPORT_NARROW_OMIT = ("remote", "agency", "center", "certificate", "support_end", "staff", "concerns")
 
 
 def print_report(result, wareki: bool) -> None:
@@ -149,18 +158,18 @@ def print_report(result, wareki: bool) -> None:
     office = data["office"]["name"]
     title = t("report.title", month=data["month"], as_of=data["as_of"]) + (f" — {office}" if office else "")
     clients = data["clients"]
-    render.print_table(REPORT_COLUMNS, clients, title=title, wareki_dates=wareki)
-    echo(t("report.billable_total", count=sum(r["billable"] for r in clients)) + f" / {len(clients)}")
+    render.print_table(REPORT_COLUMNS, clients, title=title, wareki_dates=wareki, omit=REPORT_NARROW_OMIT)
+    totals = [t("report.billable_total", count=sum(r["billable"] for r in clients)) + f" / {len(clients)}"]
     fee = data.get("fee_estimate")
     if fee is not None and fee["units"] is None:
-        echo(t("rate.fee_estimate_none"))
+        totals.append(t("rate.fee_estimate_none"))
     elif fee is not None:
-        echo(t("rate.fee_estimate", count=fee["billable_client_months"], units=f"{fee['units_per_client_month']:,}",
-               total=f"{fee['units']:,}", tier=fee["tier"]))
+        totals.append(t("rate.fee_estimate", count=fee["billable_client_months"],
+                        units=f"{fee['units_per_client_month']:,}", total=f"{fee['units']:,}", tier=fee["tier"]))
+    render.print_lines(totals)
     echo("")
     render.print_pairs(staffing_pairs(result.staffing), title=label("section.staffing"))
-    for line in staffing_advice(result.staffing):
-        echo(f"  {line}")
+    render.print_lines([f"  {line}" for line in staffing_advice(result.staffing)])
     echo("")
     if data["handovers"]:
         print_handovers(data["handovers"], wareki, title=label("section.handovers"))
@@ -202,7 +211,7 @@ def print_due(groups, month, day) -> None:
         title = t("due.title", staff=group.staff or t("due.unassigned"), month=str(month), as_of=day.isoformat())
         if index:
             echo("")
-        render.print_table(DUE_TABLE_COLUMNS, rows, title=title)
+        render.print_table(DUE_TABLE_COLUMNS, rows, title=title, omit=())  # the employer groups the rows: kept
 
 
 def print_watch(store, watched, shown, day) -> None:
@@ -263,13 +272,15 @@ def print_rate(result, data: dict, day, wareki: bool) -> None:
 
 
 def print_doctor(checks) -> None:
-    """One line per check: its status, its code and what it found (the status column padded by display width)."""
-    from ..render import safe_text, width
+    """One line per check: its status, its code and what it found (the status column padded by display width;
+    on a terminal a long finding is folded under itself)."""
+    from ..render import print_lines, safe_text, width
 
     statuses = [t("doctor.ok" if c.ok else "doctor.problem") for c in checks]
     size = max([8] + [width(s) for s in statuses])
-    for status, c in zip(statuses, checks):
-        echo(f"{status}{' ' * (size - width(status) + 1)}{c.code:<15} {safe_text(t(c.key, **c.params))}")
+    code_size = max([15] + [len(c.code) for c in checks])
+    print_lines([f"{status}{' ' * (size - width(status) + 1)}{c.code:<{code_size}} {safe_text(t(c.key, **c.params))}"
+                 for status, c in zip(statuses, checks)], hang=size + code_size + 2)
 
 
 def print_handovers(rows, wareki: bool, title: str | None = None) -> None:
@@ -278,4 +289,4 @@ def print_handovers(rows, wareki: bool, title: str | None = None) -> None:
     from .. import render
 
     shown = [dict(r, days_left=days_text(r["days_left"]), days_to_end=days_text(r["days_to_end"])) for r in rows]
-    render.print_table(HANDOVER_COLUMNS, shown, title=title, wareki_dates=wareki)
+    render.print_table(HANDOVER_COLUMNS, shown, title=title, wareki_dates=wareki, omit=HANDOVER_NARROW_OMIT)

@@ -18,6 +18,7 @@ columns are printed empty, to be filled in by hand, never invented.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import date
 
 from .html import SANS, Markup, document, el
 from .inputs import ServiceRecordPage
@@ -53,6 +54,14 @@ def service_record_rows(page: ServiceRecordPage) -> list[dict]:
              "weekday": weekday(day.date, "en"), "types": tuple(day.types), "counted": 1 if day.counted else 0,
              "note": day.note}
             for day in page.days]
+
+
+def service_record_screen(page: ServiceRecordPage, lang: str) -> tuple[str, list[dict]]:
+    """The title and rows of the table on the screen: whose record it is, the weekday in the reader's words."""
+    title = word("record_screen_title", lang, month=month_text(page.month, lang), id=page.client_id,
+                 name=page.client.name)
+    rows = [dict(row, weekday=weekday(date.fromisoformat(row["date"]), lang)) for row in service_record_rows(page)]
+    return title, rows
 
 
 def service_record_html(pages: Sequence[ServiceRecordPage], lang: str = "ja", *, wareki: bool = False) -> str:

@@ -71,7 +71,7 @@ def service_days(client: Client, contacts: Iterable[Contact], month: Month) -> t
     """One row per day with support, the day's kinds together; 算定 on the month's first face contact on a day
     the 受給者証 grant covers (報酬告示 第14の2: the base fee is per month, on a month with 対面支援; 障害者総合支援法
     第22条: 支給決定期間). 備考: the support center's part that day, when there is one."""
-    from ..i18n import label
+    from ..i18n import label, t
     from ..models import CONTACT_TYPES
 
     kinds: dict[date, set[str]] = defaultdict(set)
@@ -83,8 +83,15 @@ def service_days(client: Client, contacts: Iterable[Contact], month: Month) -> t
                 reasons[c.date].append(c.center_reason)
     counted = next((day for day in sorted(kinds) if "face" in kinds[day]
                     and (client.grant_until is None or day <= client.grant_until)), None)
-    return tuple(ServiceDay(day, tuple(t for t in CONTACT_TYPES if t in kinds[day]), day == counted,
-                            "、".join(label(r) for r in dict.fromkeys(reasons[day]))) for day in sorted(kinds))
+
+    def note(day: date) -> str:
+        parts = [label(r) for r in dict.fromkeys(reasons[day])]
+        if client.grant_until is not None and day > client.grant_until:
+            parts.append(t("record.after_grant", grant_until=client.grant_until.isoformat()))
+        return "、".join(parts)
+
+    return tuple(ServiceDay(day, tuple(kind for kind in CONTACT_TYPES if kind in kinds[day]), day == counted, note(day))
+                 for day in sorted(kinds))
 
 
 def service_record_page(office: Office, client: Client, month: Month, contacts: Iterable[Contact],

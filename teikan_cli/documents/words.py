@@ -72,6 +72,7 @@ HEADINGS: dict[str, tuple[str, str]] = {
 
 # Sentences and short words: (English, Japanese).
 WORDS: dict[str, tuple[str, str]] = {
+    "record_screen_title": ("Service record {month} — #{id} {name}", "サービス提供実績記録票 {month} — #{id} {name}"),
     "copy.client": ("client's copy", "本人用"),
     "copy.employer": ("employer's copy", "企業用"),
     "to.client": ("{name} 様", "{name} 様"),

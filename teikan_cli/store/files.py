@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import os
 import sqlite3
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 
 from ..errors import DatabaseError, InputError
@@ -18,13 +18,14 @@ from .connection import check_header, make_private_folders, open_store
 AUDIT_CHAIN_VERSION = 8  # migration m008 chains the audit trail
 
 
-def backup_database(store, dest: Path, force: bool, now: datetime) -> tuple[Path, dict]:
-    """SQLite's online backup of `store` into `dest` (a file, or a folder to make a dated file in): written to a
-    private temporary file, checked, then renamed over the target. Returns the file and its row counts."""
+def backup_database(store, dest: Path, force: bool, day: date, now: datetime) -> tuple[Path, dict]:
+    """SQLite's online backup of `store` into `dest` (a file, or a folder to make a file named after `day`, the
+    command's today, and the time of `now` in: `maintenance.backup_file_name`): written to a private temporary
+    file, checked, then renamed over the target. Returns the file and its row counts."""
     from ..maintenance import backup_file_name
     from . import Store
 
-    target = dest / backup_file_name(now) if dest.is_dir() else dest
+    target = dest / backup_file_name(day, now) if dest.is_dir() else dest
     if same_file(target, store.path):
         raise InputError("backup.same_file", path=str(target))
     if (target.exists() or target.is_symlink()) and not force:

@@ -110,7 +110,7 @@ class SnapshotQueries:
                           plan_from=scope.plan_from.isoformat())
             parts += [
                 f"SELECT id {current} AND support_start <= :period_by",  # period-exceeded
-                f"SELECT id {current} AND grant_until <= :grant_by",  # grant-expiring / grant-expired
+                f"SELECT id {current} AND grant_until <= :grant_by",  # grant-expiring
                 f"SELECT id {current} AND (employment_end IS NOT NULL OR job_change IS NOT NULL)",  # employment
                 # plan-missing / plan-review-overdue: no agreed plan current on as_of, or a review date passed
                 f"SELECT id {current} AND support_start <= :as_of AND NOT EXISTS (SELECT 1 FROM plans p WHERE "
@@ -120,6 +120,9 @@ class SnapshotQueries:
                 f"SELECT id {current} AND id IN (SELECT client_id FROM plans WHERE consent_date <= :as_of "
                 "AND (delivered_date IS NULL OR delivered_date > :as_of))",
             ]
+        if scope.grant_before is not None:  # grant-expired: in service after the grant in one of the months
+            values.update(grant_before=scope.grant_before.isoformat())
+            parts.append(f"SELECT id {current} AND grant_until < :grant_before")
         if scope.span is not None:  # center-cooperation-unplanned
             values.update(span_first=scope.span[0].isoformat(), span_last=scope.span[1].isoformat())
             parts.append("SELECT client_id FROM contacts WHERE deleted_at IS NULL AND center = 1 "
