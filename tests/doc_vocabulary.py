@@ -31,6 +31,7 @@ TITLES = {
     "recipient": "who received the 支援レポート (共有先)",
     "method": "how the 支援レポート was shared (共有の方法)",
     "copy": "whose copy of the 支援レポート",
+    "csv_kind": "what a CSV file holds (取り込み・書き出しの種類)",
 }
 
 
