@@ -1,5 +1,6 @@
-"""Every rule code is documented in docs/checks.md's "## Checks" section, with a table row of five filled cells; the cron
-and systemd examples exist and docs/daily.md documents them."""
+"""Every rule code is documented in docs/checks.md's "## Checks" section, with a table row of six filled cells (its
+severity and how it runs as the registry has them, its source); the cron and systemd examples exist and docs/daily.md
+documents them."""
 
 from __future__ import annotations
 
@@ -33,7 +34,7 @@ def test_checks_section_has_a_table_row_per_rule_code():
     for code in DOCUMENTED_CODES:
         assert code in rows, code
         cells = [c.strip() for c in rows[code].strip("|").split("|")]
-        assert len(cells) == 5 and all(cells), rows[code]  # rule, severity, what, source, how to clear
+        assert len(cells) == 6 and all(cells), rows[code]  # rule, severity, runs, what, source, how to clear
 
 
 def test_checks_section_lists_every_rule_code():
@@ -73,3 +74,38 @@ def test_every_rule_row_names_its_severity_as_the_registry_does():
     for code, severity in RULE_SEVERITY.items():
         row = re.search(rf"^\| `{re.escape(code)}` \| ([a-z]+) \|", text, re.MULTILINE)
         assert row and row.group(1) == severity, code
+
+
+def _cells(code: str) -> list[str]:
+    text = section(CHECKS.read_text(encoding="utf-8"), "Checks")
+    row = re.search(rf"^\| `{re.escape(code)}` \|.*$", text, re.MULTILINE)
+    assert row, code
+    return [c.strip() for c in row.group(0).strip("|").split("|")]
+
+
+@pytest.mark.parametrize("code", DOCUMENTED_CODES)
+def test_every_rule_row_says_how_it_runs_as_the_registry_does(code):
+    """`month` (once per month in scope), `dated` (once, on --as-of) or `report` (report only): grant-expired is a
+    month rule (SPEC §4 rule 8), grant-expiring a dated one."""
+    from teikan_cli.rules import RULES
+
+    scope = {c: rule.scope for rule in RULES for c, _ in rule.codes}
+    assert _cells(code)[2] == scope[code], code
+
+
+# The names the sources go by (SPEC §4: each rule cites its source; DOMAIN.md lists them).
+SOURCE_NAMES = ("基準省令", "解釈通知", "報酬告示", "留意事項通知", "障害者総合支援法", "「就労定着支援の実施について」",
+                "「障害者就業・生活支援センターと就労定着支援事業所の関係について」", "Q&A")
+
+
+@pytest.mark.parametrize("code", DOCUMENTED_CODES)
+def test_every_rule_row_cites_its_source_and_the_spec(code):
+    source = _cells(code)[4]
+    assert any(name in source for name in SOURCE_NAMES), (code, source)
+    assert re.search(r"第[0-9０-９]+|問[0-9]+|[(, ][0-9]{4}\)|障発第", source), (code, source)  # an article, item or notice
+    assert re.search(r"SPEC §[0-9]+|not in SPEC", source), (code, source)
+
+
+def test_grant_expired_is_documented_as_a_month_rule():
+    what = _cells("grant-expired")[3]
+    assert "month M" in what and "each such month" in what
