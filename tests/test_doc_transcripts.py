@@ -15,12 +15,6 @@ import doc_transcripts as dt
 
 PAGES = dt.pages()
 
-# README.md of round 2 (1,100 lines: tutorial and reference in one) is being rewritten as a short front door, and
-# its reference parts have moved to docs/. Its examples are of an older teikan: it is replayed once rewritten, which
-# this heading's going tells.
-OLD_README_HEADING = "\n## Performance and the benchmark\n"
-
-
 def _id(page: Path) -> str:
     return str(page.relative_to(dt.ROOT))
 
@@ -37,21 +31,15 @@ def replays(request, transcript_session):
     """Every selected page replayed at once (the largest first, so that it does not finish last)."""
     selected = [item.callspec.params["page"] for item in request.session.items
                 if getattr(item, "originalname", None) == "test_page_replays"]
-    wanted = sorted({p for p in selected if not _pending(p)}, key=lambda p: -p.stat().st_size)
+    wanted = sorted(set(selected), key=lambda p: -p.stat().st_size)
     pool = ThreadPoolExecutor(max_workers=max(2, os.cpu_count() or 2))
     futures = {page: pool.submit(dt.replay, page, transcript_session) for page in wanted}
     yield futures
     pool.shutdown(wait=True)
 
 
-def _pending(page: Path) -> bool:
-    return page.name == "README.md" and OLD_README_HEADING in page.read_text(encoding="utf-8")
-
-
 @pytest.mark.parametrize("page", PAGES, ids=_id)
 def test_page_replays(page, replays):
-    if _pending(page):
-        pytest.skip("README.md is still the round-2 README, being rewritten (its reference is now docs/)")
     failures = replays[page].result()
     assert not failures, "\n\n".join(f.report() for f in failures)
 
@@ -59,16 +47,15 @@ def test_page_replays(page, replays):
 @pytest.mark.parametrize("page", PAGES, ids=_id)
 def test_console_blocks_follow_the_convention(page):
     """Every console block has a command; blocks left out say why, and stay the exception."""
-    if _pending(page):
-        pytest.skip("README.md is still the round-2 README")
     blocks = dt.parse(page.read_text(encoding="utf-8"), _id(page))
     skipped = [b for b in blocks if b.skipped]
     assert len(skipped) <= max(1, len(blocks) // 10), [f"{_id(page)}:{b.line}: {b.skipped}" for b in skipped]
 
 
-def test_the_pages_of_docs_are_replayed():
+def test_the_pages_of_docs_and_both_readmes_are_replayed():
     names = {p.name for p in PAGES if p.parent.name == "docs"}
     assert {"commands.md", "checks.md", "staffing.md", "daily.md", "rate.md", "csv.md", "README.md"} <= names
+    assert {dt.ROOT / "README.md", dt.ROOT / "README.ja.md"} <= set(PAGES)
 
 
 
