@@ -243,7 +243,9 @@ def main(argv: list[str] | None = None) -> None:
         code = _runner(argv)(args=argv, prog_name="teikan", standalone_mode=False)
     except RowErrors as exc:
         for line, column, problem in exc.rows:
-            sys.stderr.write(t("import.row_prefix", line=line, column=_one_line(column)) + _one_line(problem) + "\n")
+            start = (t("import.row_prefix", line=line, column=_one_line(column)) if column
+                     else t("import.row_line", line=line))  # the message names its column itself
+            sys.stderr.write(start + _one_line(problem) + "\n")
         sys.stderr.write(f"{prefix}: {exc.message()}\n")
         code = EXIT_INPUT
     except TeikanError as exc:

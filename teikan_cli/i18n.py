@@ -96,6 +96,7 @@ def label(code: str) -> str:
 MESSAGES: dict[str, tuple[str, str]] = {
     "error.prefix": ("Error", "エラー"),
     "import.row_prefix": ("line {line}: {column}: ", "{line}行目: {column}: "),
+    "import.row_line": ("line {line}: ", "{line}行目: "),
     # dates
     "date.bad_format": ("not a date: '{value}' (use 2025-04-01, 2025/4/1, 20250401, 令和7年4月1日, R7.4.1 or 4月1日)",
                         "日付として読めません: '{value}'（2025-04-01、2025/4/1、20250401、令和7年4月1日、R7.4.1、4月1日 の形で）"),

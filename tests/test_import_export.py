@@ -107,7 +107,7 @@ def test_every_problem_of_a_client_file_in_japanese(cli, tmp_path):
     r = cli("import", "clients", path, AS_OF, env={"TEIKAN_LANG": "ja"})
     assert r.exit_code == 2
     assert r.stderr == (
-        "2行目: 利用開始日: 利用開始日 2024-09-30 は就労6か月経過前です。2024-10-01 以降にしてください\n"
+        "2行目: 利用開始日 2024-09-30 は就労6か月経過前です。2024-10-01 以降にしてください\n"
         "4行目: 受給者証番号: 0123456789 は 3 行目と重複しています\n"
         "エラー: 2 行に誤りがあります。何も取り込んでいません\n"
     )
@@ -122,10 +122,12 @@ def test_a_japanese_row_error_names_the_column_once_and_in_japanese(cli, tmp_pat
     r = cli("import", "clients", path, AS_OF, env={"TEIKAN_LANG": "ja"})
     assert (r.exit_code, r.stdout) == (2, "")
     lines = r.stderr.splitlines()
-    assert lines[0] == "2行目: 受給者証番号: 受給者証番号 は10桁の数字で指定してください: '12345'"
+    assert lines[0] == "2行目: 受給者証番号 は10桁の数字で指定してください: '12345'"
     assert lines[1].startswith("3行目: 障害種別: 'どれでもない' は指定できません（physical（身体障害）")
     assert lines[2] == "エラー: 2 行に誤りがあります。何も取り込んでいません"
     assert not db_path.exists()
+    r = cli("import", "clients", path, AS_OF)
+    assert r.stderr.splitlines()[0] == "line 2: certificate must be exactly 10 digits: '12345'"  # named once
 
 
 def test_header_errors_and_unknown_kind(cli, tmp_path, db_path):

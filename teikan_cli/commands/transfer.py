@@ -208,19 +208,22 @@ def _stop_on(problems, kind: str) -> None:
     from ..errors import RowErrors
 
     if len(problems):
-        raise RowErrors(problems.listed(
-            lambda column, error: (column_title(kind, column), _without_column(error.message(), column))))
+        raise RowErrors(problems.listed(lambda column, error: _named_once(column_title(kind, column), error.message(),
+                                                                          column)))
 
 
-def _without_column(message: str, column: str) -> str:
-    """`line 3: minutes: not a number` rather than `line 3: minutes: minutes: not a number` (in Japanese the
-    message names the column by its label: `支援内容: …`)."""
+def _named_once(title: str, message: str, column: str) -> tuple[str, str]:
+    """(column, message) of a bad row with the column named once: `line 3: minutes: not a number` rather than
+    `line 3: minutes: minutes: not a number`, and `line 2: certificate must be 10 digits` (no column before a
+    message that starts with it). In Japanese the message names the column by its label: `受給者証番号 は…`."""
     from ..i18n import field_name, language
 
     for name in {column, field_name(column) if language() == "ja" else column}:
         if message.startswith(f"{name}: "):
-            return message[len(name) + 2:]
-    return message
+            return title, message[len(name) + 2:]
+        if message.startswith(f"{name} "):
+            return "", message
+    return title, message
 
 
 @contextmanager
