@@ -303,7 +303,8 @@ def test_doctor_all_ok(cli, db_path):
     lines = r.stdout.splitlines()
     assert [line.split()[:2] for line in lines] == [
         ["ok", "file-mode"], ["ok", "folder-mode"], ["ok", "journal-files"], ["ok", "application-id"],
-        ["ok", "schema-version"], ["ok", "integrity"], ["ok", "foreign-keys"], ["ok", "audit-chain"]]
+        ["ok", "schema-version"], ["ok", "schema"], ["ok", "integrity"], ["ok", "foreign-keys"], ["ok", "dates"],
+        ["ok", "names"], ["ok", "audit-chain"]]
     data = json.loads(cli("doctor", "--format", "json").stdout)
     assert data["ok"] is True and [c["check"] for c in data["checks"]][0] == "file-mode"
 
@@ -529,3 +530,149 @@ def test_sigkill_during_a_real_import_is_all_or_nothing(cli, db_path, tmp_path, 
     assert _count(db_path) == before + rows
     print(f"{moment}: {'killed' if proc.returncode == -signal.SIGKILL else 'finished first'}"
           f"{f' with {wal_at_kill} bytes of the commit in the WAL' if wal_at_kill else ''}")
+
+
+# ------------------------------------------------------------------ killed backups and restores (issue 17)
+
+KILLS = int(os.environ.get("TEIKAN_KILLS", "10"))  # per test; the README's figures come from TEIKAN_KILLS=100
+
+
+def _spawn(*args: str) -> subprocess.Popen:
+    return subprocess.Popen([sys.executable, "-m", "teikan_cli", *args], stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True)
+
+
+def _kill(proc: subprocess.Popen) -> bool:
+    """SIGKILL now; whether the process was still running (killed) rather than already done."""
+    running = proc.poll() is None
+    if running:
+        proc.send_signal(signal.SIGKILL)
+    proc.communicate(timeout=60)
+    return running and proc.returncode == -signal.SIGKILL
+
+
+def test_a_killed_backup_leaves_no_partial_copy_once_backup_runs_again(cli, db_path, tmp_path):
+    """Finding 5: 46 of 50 kills left `.bk.db.PID.partial` (a full copy of the data) for good. The next backup
+    removes any such file of a process that is gone, and says so in one line on stderr."""
+    import random
+
+    _client(cli)
+    _bulk_contacts(db_path, 6000, "n" * 1000)  # ~7 MB: a backup takes long enough to be killed in the middle
+    folder = tmp_path / "usb"
+    folder.mkdir(mode=0o700)
+    dest = folder / "bk.db"
+    rng = random.Random(17)
+    killed = left = removed = 0
+    for _ in range(KILLS):
+        proc = _spawn("--db", str(db_path), "backup", str(dest), "--force", AS_OF)
+        deadline = time.monotonic() + 60
+        while not any(p.name.endswith(".partial") for p in folder.iterdir()):
+            if proc.poll() is not None or time.monotonic() > deadline:
+                break
+            time.sleep(0.002)
+        time.sleep(rng.uniform(0, 0.05))
+        killed += _kill(proc)
+        partials = [p for p in folder.iterdir() if ".partial" in p.name]
+        left += bool(partials)
+        r = cli("--db", str(db_path), "backup", str(dest), "--force", AS_OF)
+        assert r.exit_code == 0, r
+        if partials:
+            assert r.stderr == (f"removed 1 unfinished backup file(s) left by an interrupted run: "
+                                f"{folder / partials[0].name.split('-journal')[0]}\n"), r
+            removed += 1
+        else:
+            assert r.stderr == "", r
+        assert [p.name for p in folder.iterdir()] == ["bk.db"]
+        assert _integrity(dest) == "ok" and _count(dest) == 6000
+    print(f"backup: {killed} of {KILLS} runs killed, {left} left a partial copy, the next run removed {removed}")
+    assert killed > 0 and left == removed
+
+
+def test_a_partial_copy_of_a_running_backup_is_left_alone(cli, db_path, tmp_path):
+    _client(cli)
+    folder = tmp_path / "usb"
+    folder.mkdir(mode=0o700)
+    alive = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(30)"])
+    try:
+        mine = folder / f".bk.db.{alive.pid}.partial"
+        mine.write_bytes(b"in progress")
+        dead = folder / ".other.db.999999999.partial"
+        dead.write_bytes(b"left behind")
+        r = cli("backup", str(folder / "bk.db"), AS_OF)
+        assert r.exit_code == 0, r
+        assert r.stderr == f"removed 1 unfinished backup file(s) left by an interrupted run: {dead}\n"
+        assert mine.exists() and not dead.exists()
+    finally:
+        alive.kill()
+        alive.wait()
+
+
+def _restore_outcome(path: Path, before_clients: int, after_clients: int) -> str:
+    """`old` (untouched) or `new` (replaced, with its `restore` audit row as the last row)."""
+    assert _integrity(path) == "ok"
+    conn = sqlite3.connect(path)
+    try:
+        clients = conn.execute("SELECT COUNT(*) FROM clients").fetchone()[0]
+        last = conn.execute("SELECT action FROM audit ORDER BY id DESC LIMIT 1").fetchone()[0]
+    finally:
+        conn.close()
+    if clients == before_clients:
+        assert last != "restore"
+        return "old"
+    assert clients == after_clients
+    assert last == "restore", "the content was replaced without its audit row"
+    return "new"
+
+
+def test_a_killed_restore_replaces_everything_with_its_audit_row_or_nothing(cli, db_path, tmp_path):
+    """Finding 4: the restore's audit row was a separate transaction, lost in 2 of 25 kills. Now it is written
+    into the private copy and lands with the replacement, in one transaction: killed anywhere, the database is
+    either the old one or the new one with its audit row."""
+    import random
+    import shutil
+
+    _client(cli)
+    _bulk_contacts(db_path, 6000, "r" * 1000)
+    for name in ("鈴木 一郎", "田中 三郎"):
+        _client(cli, name)
+    backup = tmp_path / "b.db"
+    assert cli("backup", str(backup), AS_OF).exit_code == 0
+    size = backup.stat().st_size
+    old = tmp_path / "old.db"
+    from conftest import copy_database
+
+    db_path.unlink()
+    _client(cli, "古い 一人")
+    copy_database(db_path, old)
+    wal = Path(f"{db_path}-wal")
+    rng = random.Random(4)
+    outcomes = {"old": 0, "new": 0}
+    killed = 0
+    for attempt in range(KILLS):
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{db_path}{suffix}").unlink(missing_ok=True)
+        shutil.copyfile(old, db_path)
+        os.chmod(db_path, 0o600)
+        proc = _spawn("--db", str(db_path), "restore", str(backup), "--force", AS_OF)
+        if attempt % 3:  # while the replacement is written into the WAL, or as it is committed
+            goal = size * (rng.uniform(0.3, 0.99) if attempt % 3 == 1 else rng.uniform(1.0, 1.01))
+            deadline = time.monotonic() + 60
+            while proc.poll() is None and time.monotonic() < deadline:
+                if wal.exists() and wal.stat().st_size >= goal:
+                    break
+                time.sleep(0.0005)
+        else:  # anywhere in the run
+            time.sleep(rng.uniform(0.1, 1.0))
+        killed += _kill(proc)
+        outcomes[_restore_outcome(db_path, 1, 3)] += 1
+    print(f"restore: {killed} of {KILLS} runs killed; database old {outcomes['old']}, new with its audit row "
+          f"{outcomes['new']}, replaced without it 0")
+    assert killed > 0
+    # The private copies of killed runs are removed by the next restore, which says so.
+    leftovers = [p for p in db_path.parent.iterdir() if p.name.endswith(".restore")]
+    r = run_process("--db", str(db_path), "restore", str(backup), "--force", AS_OF)
+    assert r.returncode == 0, r
+    if leftovers:
+        assert r.stderr.startswith(f"removed {len(leftovers)} private copy/copies left by an interrupted restore: ")
+    assert [p for p in db_path.parent.iterdir() if ".restore" in p.name] == []
+    assert cli("doctor").exit_code == 0

@@ -40,7 +40,8 @@ def backup(
 
     resolve_as_of(as_of)
     store = open_read()
-    target, counts = backup_database(store, Path(dest).expanduser(), force, datetime.now(JST))
+    target, counts, removed = backup_database(store, Path(dest).expanduser(), force, datetime.now(JST))
+    tell_removed("backup.leftovers", removed)
     audit_quietly(store, "backup")
     echo(t("backup.done", path=str(target), **counts))
 
@@ -55,8 +56,19 @@ def restore(
 
     resolve_as_of(as_of)
     source, target = Path(src).expanduser(), resolve_path(state.db_option)
-    counts = restore_database(source, target, force)
+    counts, removed = restore_database(source, target, force)
+    tell_removed("restore.leftovers", removed)
     echo(t("restore.done", path=str(target), source=str(source), **counts))
+
+
+def tell_removed(key: str, removed: list) -> None:
+    """One line on stderr naming what an earlier, interrupted run had left and this one removed (SPEC §13)."""
+    if removed:
+        import sys
+
+        from ..render import safe_text
+
+        sys.stderr.write(safe_text(t(key, count=len(removed), files=", ".join(str(p) for p in removed))) + "\n")
 
 
 def doctor(

@@ -1,0 +1,365 @@
+"""Files from elsewhere (SPEC §13, issue 17 findings 1 and 4): a schema teikan did not make is refused when the
+file is opened, restored or checked by doctor; restore and doctor check every row; restore works on a private
+copy and never writes beside its source."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import sqlite3
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from conftest import database_dump, run_cli
+from teikan_cli.migrations import FIRST_WITH_NOTES, MIGRATIONS, SCHEMA_VERSION
+
+AS_OF = "--as-of=2025-06-15"
+
+# Finding 1: after a restore of this file, one log-visit wiped the audit trail, overwrote every note and copied
+# every name into the office name (printed on the 支援レポート handed to clients and employers).
+TRIGGER = """CREATE TRIGGER after_visit AFTER INSERT ON contacts BEGIN
+    DELETE FROM audit;
+    UPDATE clients SET note = 'overwritten';
+    UPDATE office SET name = (SELECT group_concat(name, ' ') FROM clients);
+END"""
+
+
+def _office(path: Path) -> Path:
+    for args in (("init", "--office-name", "みどり事業所"),
+                 ("add-client", "山田 太郎", "--employment-start", "2024-04-01", "--support-start", "2024-10-01",
+                  "--certificate", "0123456789", "--note", "メモ"),
+                 ("add-client", "佐藤 花子", "--employment-start", "2024-04-01", "--support-start", "2024-10-01"),
+                 ("add-staff", "鈴木", "--role", "supporter", "--hours", "40"),
+                 ("log-visit", "1", "--date", "2025-06-02", "--type", "face", "--staff", "鈴木"),
+                 ("handover", "1", "--center", "なかぽつ", "--consent-date", "2025-06-01")):
+        r = run_cli("--db", str(path), *args, AS_OF)
+        assert r.exit_code == 0, r
+    return path
+
+
+def _tamper(path: Path, *statements: str, check_constraints: bool = True) -> Path:
+    """Change a file as another program would (foreign keys off, optionally CHECK constraints ignored)."""
+    conn = sqlite3.connect(path)
+    if not check_constraints:
+        conn.execute("PRAGMA ignore_check_constraints = ON")
+    for statement in statements:
+        conn.execute(statement)
+    conn.commit()
+    conn.close()
+    return path
+
+
+def _files(folder: Path) -> dict[str, bytes]:
+    return {p.name: p.read_bytes() for p in sorted(folder.iterdir()) if p.is_file()}
+
+
+@pytest.fixture
+def source(tmp_path) -> Path:
+    """A sound teikan file from elsewhere (a backup), in its own folder."""
+    folder = tmp_path / "usb"
+    folder.mkdir(mode=0o700)
+    made = _office(tmp_path / "made.db")
+    r = run_cli("--db", str(made), "backup", str(folder / "backup.db"), AS_OF)
+    assert r.exit_code == 0, r
+    return folder / "backup.db"
+
+
+# ------------------------------------------------------------------ the schema fingerprint
+
+
+SCHEMA_CHANGES = {
+    "trigger": ([TRIGGER], "trigger after_visit is not teikan's"),
+    "view": (["CREATE VIEW everyone AS SELECT name, note FROM clients"], "view everyone is not teikan's"),
+    "dropped index": (["DROP INDEX contacts_month"], "index contacts_month is missing"),
+    "extra index": (["CREATE INDEX spy ON clients (note)"], "index spy is not teikan's"),
+    "extra table": (["CREATE TABLE copies (x)"], "table copies is not teikan's"),
+    "added column": (["ALTER TABLE clients ADD COLUMN secret TEXT"], "table clients differs from teikan's"),
+    "rebuilt without a CHECK": ([
+        "CREATE TABLE people_new (id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE)",
+        "INSERT INTO people_new SELECT * FROM people", "DROP TABLE people",
+        "ALTER TABLE people_new RENAME TO people"], "table people differs from teikan's"),
+}
+
+
+@pytest.mark.parametrize("change", sorted(SCHEMA_CHANGES))
+def test_a_schema_teikan_did_not_make_is_refused_untouched_byte_for_byte(db_path, change):
+    statements, what = SCHEMA_CHANGES[change]
+    _tamper(_office(db_path), *statements)
+    before = _files(db_path.parent)
+    for args in (["log-visit", "1", "--date", "2025-06-03", "--type", "face"], ["clients"], ["add-client", "x",
+                 "--employment-start", "2024-04-01", "--support-start", "2024-10-01"], ["export", "clients"],
+                 ["backup", str(db_path.parent.parent / f"{change}.db")]):
+        r = run_cli(*args, AS_OF)
+        assert (r.exit_code, r.stdout) == (2, ""), (args, r)
+        assert r.stderr.startswith(f"Error: {db_path} has a schema teikan did not make ({what}") and \
+            r.stderr.endswith("; left untouched\n"), (args, r)
+        assert _files(db_path.parent) == before, args  # the file, and no -wal/-shm left beside it
+    r = run_cli("doctor")
+    assert r.exit_code == 1, r
+    assert f"problem  schema          the schema is not teikan's: {what}" in r.stdout
+    assert _files(db_path.parent) == before
+
+
+def test_the_trigger_file_of_finding_1_is_refused_by_restore(db_path, source):
+    _office(db_path)
+    _tamper(source, TRIGGER)
+    before = database_dump(db_path)
+    r = run_cli("restore", str(source), "--force", AS_OF)
+    assert (r.exit_code, r.stdout) == (2, ""), r
+    assert r.stderr == (f"Error: {source} cannot be restored: the schema is not teikan's: trigger after_visit is not "
+                        "teikan's (schema); nothing was restored\n")
+    assert database_dump(db_path) == before
+    # and the office the 支援レポート names is still the office
+    r = run_cli("log-visit", "2", "--date", "2025-06-03", "--type", "face", AS_OF)
+    assert r.exit_code == 0, r
+    conn = sqlite3.connect(db_path)
+    assert conn.execute("SELECT name FROM office").fetchone() == ("みどり事業所",)
+    assert conn.execute("SELECT COUNT(*) FROM audit").fetchone()[0] > 0
+    conn.close()
+
+
+def test_sqlites_own_statistics_are_not_a_foreign_schema(db_path):
+    _tamper(_office(db_path), "ANALYZE")
+    conn = sqlite3.connect(db_path)
+    assert conn.execute("SELECT COUNT(*) FROM sqlite_master WHERE name = 'sqlite_stat1'").fetchone() == (1,)
+    conn.close()
+    assert run_cli("log-visit", "1", "--date", "2025-06-03", "--type", "face", AS_OF).exit_code == 0
+    assert run_cli("doctor").exit_code == 0
+
+
+def _schema_file(path: Path, version: int) -> Path:
+    """An empty teikan file at an older schema version, built by teikan's own migrations."""
+    conn = sqlite3.connect(path, isolation_level=None)
+    conn.execute("BEGIN")
+    notes: list = []
+    for index in range(version):
+        MIGRATIONS[index](conn) if index < FIRST_WITH_NOTES else MIGRATIONS[index](conn, notes)
+    conn.execute("PRAGMA application_id = 0x7465696B")
+    conn.execute(f"PRAGMA user_version = {version}")
+    conn.execute("COMMIT")
+    conn.close()
+    return path
+
+
+@pytest.mark.parametrize("version", [1, 4, 8, SCHEMA_VERSION - 1])
+def test_an_older_file_is_compared_with_its_own_version_then_migrated(db_path, version):
+    _schema_file(db_path, version)
+    assert run_cli("init", AS_OF).exit_code == 0  # teikan's own older schema: migrated
+    conn = sqlite3.connect(db_path)
+    assert conn.execute("PRAGMA user_version").fetchone() == (SCHEMA_VERSION,)
+    conn.close()
+    db_path.unlink()
+    _tamper(_schema_file(db_path, version), "CREATE TRIGGER t AFTER INSERT ON clients BEGIN DELETE FROM audit; END")
+    before = db_path.read_bytes()
+    r = run_cli("init", AS_OF)
+    assert r.exit_code == 2 and "trigger t is not teikan's" in r.stderr, r
+    assert db_path.read_bytes() == before
+
+
+def test_the_fingerprint_is_cached_and_a_stale_cache_never_refuses_a_sound_file(db_path, tmp_path, monkeypatch):
+    from teikan_cli.store import fingerprint
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    fingerprint._MEMO.clear()
+    _office(db_path)
+    (cached,) = (tmp_path / "cache" / "teikan").glob("schema-*.json")
+    assert cached.stat().st_mode & 0o777 == 0o600 and cached.parent.stat().st_mode & 0o777 == 0o700
+    data = json.loads(cached.read_text())
+    assert sorted(map(int, data["digests"])) == list(range(1, SCHEMA_VERSION + 1))
+    data["digests"] = {v: "0" * 64 for v in data["digests"]}  # wrong for every version
+    cached.write_text(json.dumps(data))
+    fingerprint._MEMO.clear()
+    assert run_cli("clients", AS_OF).exit_code == 0
+
+
+def test_a_file_is_checked_in_one_snapshot_while_another_process_migrates_it(db_path):
+    """Version and schema are read together: an open that races a migration sees the old or the new schema whole."""
+    from conftest import run_process
+
+    for _ in range(3):
+        if db_path.exists():
+            db_path.unlink()
+        _schema_file(db_path, 4)
+        procs = [subprocess.Popen([os.sys.executable, "-m", "teikan_cli", "clients", AS_OF], stdout=subprocess.PIPE,
+                                  stderr=subprocess.PIPE, text=True) for _ in range(3)]
+        r = run_process("init", AS_OF)
+        assert r.returncode == 0, r
+        for proc in procs:
+            out, err = proc.communicate(timeout=60)
+            assert proc.returncode == 0 and "schema teikan did not make" not in err, err
+
+
+# ------------------------------------------------------------------ every row, on restore and in doctor
+
+
+BAD_ROWS = {
+    # finding 4: a date of the right shape that does not exist
+    "malformed date": (["UPDATE contacts SET date = '2025-13-45'"], True,
+                       "1 date(s) that do not exist, e.g. contacts.date '2025-13-45' (dates)", "dates"),
+    "30 February": (["UPDATE clients SET grant_until = '2026-02-30' WHERE id = 2"], True,
+                    "1 date(s) that do not exist, e.g. clients.grant_until '2026-02-30' (dates)", "dates"),
+    "month 13": (["INSERT INTO shared_reports (client_id, month, date) VALUES (1, '2025-13', '2025-06-10')",
+                  "INSERT INTO shared_report_recipients VALUES (1, '2025-13', 'client')"], True,
+                 "1 date(s) that do not exist, e.g. shared_reports.month '2025-13' (dates)", "dates"),
+    # finding 4: CHECK constraints a read-only integrity check does not see
+    "a contact with no type": (["UPDATE contacts SET face = 0"], False,
+                               "1 row(s) break the schema's rules (CHECK constraint failed in contacts) (integrity)",
+                               "integrity"),
+    "a certificate of letters": (["UPDATE clients SET certificate = 'ABCDEFGHIJ' WHERE id = 1"], False,
+                                 "1 row(s) break the schema's rules (CHECK constraint failed in clients) (integrity)",
+                                 "integrity"),
+    # derived values that disagree
+    "a name not normalised": (["UPDATE people SET name = '鈴木　 '"], True,
+                              "1 name(s) not stored after the name rule, e.g. people.name of #1 (names)", "names"),
+    "a client name not normalised": (["UPDATE clients SET name = '山田　太郎' WHERE id = 1"], True,
+                                     "1 name(s) not stored after the name rule, e.g. clients.name of #1 (names)",
+                                     "names"),
+    "an audit row altered": (["UPDATE audit SET who = 'someone else' WHERE id = 2"], True,
+                             "audit row #2 was altered after it was written (its content does not match its hash) "
+                             "(audit-chain)", "audit-chain"),
+    "an audit row removed": (["DELETE FROM audit WHERE id = 3"], True,
+                             "the audit trail is broken at row #4: a row before it was removed or altered "
+                             "(audit-chain)", "audit-chain"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(BAD_ROWS))
+def test_restore_refuses_bad_rows_and_doctor_reports_them(db_path, source, case):
+    statements, checks_on, problem, code = BAD_ROWS[case]
+    _office(db_path)
+    _tamper(source, *statements, check_constraints=checks_on)
+    before, source_bytes = database_dump(db_path), source.read_bytes()
+    r = run_cli("restore", str(source), "--force", AS_OF)
+    assert (r.exit_code, r.stdout) == (2, ""), r
+    head = problem.rsplit(" (", 1)[0]
+    assert r.stderr == f"Error: {source} cannot be restored: {problem}; nothing was restored\n", r
+    assert database_dump(db_path) == before and source.read_bytes() == source_bytes
+    assert not any(p.name.endswith(".restore") for p in db_path.parent.iterdir())  # the private copy is gone
+    r = run_cli("--db", str(source), "doctor")
+    assert r.exit_code == 1, r
+    assert [line for line in r.stdout.splitlines() if line.startswith("problem")] == [
+        f"problem  {code:<15} {head}"], r.stdout
+
+
+def test_after_a_refused_malformed_date_every_command_still_works(db_path, source):
+    """Finding 4: once `2025-13-45` was in, clients, handovers, due, watch and export failed with
+    `internal error (ValueError)`. Refused at restore, the database stays usable."""
+    _office(db_path)
+    _tamper(source, "UPDATE contacts SET date = '2025-13-45'")
+    assert run_cli("restore", str(source), "--force", AS_OF).exit_code == 2
+    for args in (["clients"], ["handovers"], ["due"], ["watch"], ["export", "contacts"], ["visits"],
+                 ["report", "--month", "2025-06"], ["show-client", "1"]):
+        r = run_cli(*args, AS_OF)
+        assert r.exit_code in (0, 1) and "internal error" not in r.stderr, (args, r)
+
+
+def test_an_older_backup_whose_kind_bits_disagree_with_its_types_is_refused(db_path, tmp_path):
+    """Finding 4: schema 3–5 kept a contact's types twice (rows and bits); a file where they disagree is refused."""
+    _office(db_path)
+    old = _schema_file(tmp_path / "old.db", 4)
+    _tamper(old,
+            "INSERT INTO clients (id, name, employment_start, support_start) VALUES (1, 'x', '2024-04-01', '2024-10-01')",
+            "INSERT INTO contacts (id, client_id, date, kinds) VALUES (1, 1, '2025-06-01', 3)",
+            "INSERT INTO contact_types VALUES (1, 'face')")
+    before = database_dump(db_path)
+    r = run_cli("restore", str(old), "--force", AS_OF)
+    assert r.exit_code == 2 and r.stderr == (
+        f"Error: {old} cannot be restored: 1 contact(s) without a type or whose type bits disagree with their "
+        "types (contact-kinds); nothing was restored\n"), r
+    assert database_dump(db_path) == before
+    _tamper(old, "UPDATE contacts SET kinds = 1")
+    r = run_cli("restore", str(old), "--force", AS_OF)
+    assert r.exit_code == 0, r  # agreeing bits: restored, and migrated to this schema
+    conn = sqlite3.connect(db_path)
+    assert conn.execute("SELECT face, employer FROM contacts").fetchall() == [(1, 0)]
+    assert conn.execute("PRAGMA user_version").fetchone() == (SCHEMA_VERSION,)
+    conn.close()
+
+
+def test_a_sound_older_backup_is_migrated_on_the_copy_and_the_source_stays_as_it_was(db_path, tmp_path):
+    fixture = Path(__file__).parent / "fixtures" / "schema4.db"
+    if not fixture.exists():
+        pytest.skip("tests/fixtures/schema4.db is not in this checkout")
+    source = tmp_path / "old.db"
+    shutil.copyfile(fixture, source)
+    before = source.read_bytes()
+    r = run_cli("restore", str(source), AS_OF)
+    assert r.exit_code == 0, r
+    assert source.read_bytes() == before
+    assert run_cli("doctor").exit_code == 0
+
+
+# ------------------------------------------------------------------ never beside the source
+
+
+def _read_only_folder(folder: Path):
+    """Make `folder` a read-only file system holding its files (a write-protected USB stick): a tmpfs remounted
+    read-only where this machine allows mounting, otherwise mode 0555 (which only binds non-root users)."""
+    files = _files(folder)
+    if os.geteuid() == 0:
+        if subprocess.run(["mount", "-t", "tmpfs", "-o", "size=16m", "tmpfs", str(folder)],
+                          capture_output=True).returncode != 0:
+            pytest.skip("cannot mount a tmpfs here, and root ignores folder modes")
+        for name, data in files.items():
+            (folder / name).write_bytes(data)
+        subprocess.run(["mount", "-o", "remount,ro", str(folder)], check=True, capture_output=True)
+        return lambda: subprocess.run(["umount", str(folder)], check=False, capture_output=True)
+    folder.chmod(0o555)
+    return lambda: folder.chmod(0o755)
+
+
+@pytest.mark.parametrize("with_wal", [False, True])
+def test_restore_never_writes_beside_its_source(db_path, source, with_wal):
+    """Finding 4: restore wrote `-wal`/`-shm` beside the source (a USB stick). Now the source is read as plain
+    bytes into a private copy: it works from a read-only stick, and nothing appears beside it."""
+    _office(db_path)
+    if with_wal:  # a copy taken with its WAL (made by copying a live database and its -wal)
+        conn = sqlite3.connect(source)
+        conn.execute("PRAGMA journal_mode = WAL")
+        conn.execute("PRAGMA wal_autocheckpoint = 0")
+        conn.execute("UPDATE clients SET employer = 'WALにだけある' WHERE id = 1")
+        conn.commit()
+        shutil.copyfile(f"{source}-wal", source.parent / "keep-wal")
+        conn.close()
+        os.replace(source.parent / "keep-wal", f"{source}-wal")
+    before = _files(source.parent)
+    undo = _read_only_folder(source.parent)
+    try:
+        r = run_cli("restore", str(source), "--force", AS_OF)
+        assert r.exit_code == 0, r
+        assert _files(source.parent) == before
+    finally:
+        undo()
+    conn = sqlite3.connect(db_path)
+    assert conn.execute("SELECT employer FROM clients WHERE id = 1").fetchone() == (
+        "WALにだけある" if with_wal else None,)
+    conn.close()
+    assert [p.name for p in db_path.parent.iterdir() if ".restore" in p.name] == []
+    assert db_path.stat().st_mode & 0o777 == 0o600
+
+
+def test_restore_records_its_audit_row_on_the_copy_chained_to_the_copys_last_row(db_path, source):
+    _office(db_path)
+    r = run_cli("restore", str(source), "--force", AS_OF)
+    assert r.exit_code == 0, r
+    conn = sqlite3.connect(db_path)
+    rows = conn.execute("SELECT action, prev_hash, hash FROM audit ORDER BY id").fetchall()
+    conn.close()
+    assert rows[-1][0] == "restore" and rows[-2][0] == "backup" or rows[-1][0] == "restore"
+    assert rows[-1][1] == rows[-2][2]
+    assert run_cli("doctor").exit_code == 0
+
+
+def test_restore_replaces_a_tampered_database_from_a_sound_backup(db_path, source):
+    """A database refused for a trigger is not a dead end: `restore --force` of a sound backup replaces it."""
+    _tamper(_office(db_path), TRIGGER)
+    assert run_cli("clients", AS_OF).exit_code == 2
+    r = run_cli("restore", str(source), "--force", AS_OF)
+    assert r.exit_code == 0, r
+    assert run_cli("clients", AS_OF).exit_code == 0
+    conn = sqlite3.connect(db_path)
+    assert conn.execute("SELECT COUNT(*) FROM sqlite_master WHERE type = 'trigger'").fetchone() == (0,)
+    conn.close()
