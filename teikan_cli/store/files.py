@@ -112,7 +112,7 @@ def checked_copy(source_path: Path, folder: Path, target: Path):
     from ..maintenance import database_checks, restore_problem
     from . import Store
 
-    copy_path = private_copy(source_path, folder)
+    copy_path = private_copy(source_path, folder, target)
     try:
         snapshot = Store.open_snapshot(copy_path, readonly=False)  # writable: integrity_check checks CHECK, NOT NULL
     except DatabaseError as exc:
@@ -174,7 +174,7 @@ def replace_content(copy, target: Path) -> None:
         live.close()
 
 
-def private_copy(source: Path, folder: Path) -> Path:
+def private_copy(source: Path, folder: Path, target: Path) -> Path:
     """The source's bytes, and those of its `-wal` or `-journal` when present, copied into `folder` (0600 each):
     read as plain files, so SQLite never writes beside the source."""
     copy = folder / "source.db"
@@ -188,7 +188,7 @@ def private_copy(source: Path, folder: Path) -> Path:
                 shutil.copyfileobj(reader, writer, 1 << 20)
         except OSError as exc:
             if is_disk_full(exc):
-                raise DatabaseError("db.disk_full", path=str(folder.parent)) from None
+                raise DatabaseError("db.disk_full", path=str(target)) from None
             raise DatabaseError("db.unreadable", path=str(original)) from None
     return copy
 
