@@ -510,6 +510,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
                       "出力先のパイプが閉じられたため書き込めません（出力は途中までです）"),
     "output.disk_full": ("the disk is full: the output is incomplete", "ディスクの空きがありません。出力は途中までです"),
     "output.failed": ("cannot write the output ({detail}): it is incomplete", "出力を書き込めません（{detail}）。出力は途中までです"),
+    "purge.wal_busy": ("note: another program is reading {path}, so its log ({path}-wal) could not be emptied: "
+                       "what was purged may stay in it until that program closes the file. Run 'teikan purge --before "
+                       "{before}' again when nobody is using teikan",
+                       "注意: 他のプログラムが {path} を読み込み中のため、ログ（{path}-wal）を空にできませんでした。"
+                       "削除したデータがそのプログラムが閉じるまでログに残る可能性があります。teikan を誰も使っていない"
+                       "ときに 'teikan purge --before {before}' をもう一度実行してください"),
     "restore.leftovers": ("removed {count} private copy/copies left by an interrupted restore: {files}",
                           "中断された復元の一時コピー {count} 個を削除しました: {files}"),
     "records.contacts": ("contacts", "支援記録"), "records.plans": ("plans", "個別支援計画"),

@@ -91,12 +91,14 @@ def plan_purge(rows: list[RetentionRow], before: date) -> PurgePlan:
     return PurgePlan(before, purge, len(rows) - len(purge) - not_ended, not_ended)
 
 
-def purge_json(plan: PurgePlan, as_of: date, dry_run: bool) -> dict:
-    """`purge --format json`: who would be (or was) removed, and how many are kept and why."""
+def purge_json(plan: PurgePlan, as_of: date, dry_run: bool, wal_emptied: bool | None = None) -> dict:
+    """`purge --format json`: who would be (or was) removed, how many are kept and why, and (not on a dry run)
+    whether the WAL could be emptied of what was removed."""
     rows = [row.as_json() for row in plan.purge]
     return {"before": plan.before.isoformat(), "as_of": as_of.isoformat(), "dry_run": dry_run,
             "purged": 0 if dry_run else len(rows), "clients": rows,
-            "kept": {"within_retention": plan.within_retention, "not_ended": plan.not_ended}}
+            "kept": {"within_retention": plan.within_retention, "not_ended": plan.not_ended},
+            "wal_emptied": None if dry_run else wal_emptied}
 
 
 def purge_audit_detail(plan: PurgePlan) -> str:

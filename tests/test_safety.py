@@ -676,3 +676,58 @@ def test_a_killed_restore_replaces_everything_with_its_audit_row_or_nothing(cli,
         assert r.stderr.startswith(f"removed {len(leftovers)} private copy/copies left by an interrupted restore: ")
     assert [p for p in db_path.parent.iterdir() if ".restore" in p.name] == []
     assert cli("doctor").exit_code == 0
+
+
+def _raw(path: Path) -> bytes:
+    wal = Path(f"{path}-wal")
+    return path.read_bytes() + (wal.read_bytes() if wal.exists() else b"")
+
+
+PURGED = ("古川 一", "古いメモ", "面談メモ", "どこかのセンター", "1111111111")
+
+
+def test_purge_says_so_when_a_reader_keeps_the_purged_pages_in_the_wal(cli, db_path):
+    """Finding 7: purge reported success while the purged names stayed in the file until a later checkpoint.
+    With another process reading, the WAL cannot be emptied: purge says so in one line and exits 1; run again
+    once the reader is gone, it empties the WAL and the names are in neither the file nor the WAL."""
+    _purge_fixture(cli)
+    reader = sqlite3.connect(db_path, isolation_level=None)
+    reader.execute("BEGIN")
+    assert reader.execute("SELECT COUNT(*) FROM clients").fetchone() == (4,)  # holds a snapshot from before
+    try:
+        r = cli("purge", "--before", "2025-04-10", AS_OF)
+        assert r.exit_code == 1, r
+        assert r.stdout.splitlines()[-1] == (
+            f"note: another program is reading {db_path}, so its log ({db_path}-wal) could not be emptied: what was "
+            "purged may stay in it until that program closes the file. Run 'teikan purge --before 2025-04-10' "
+            "again when nobody is using teikan")
+        data = json.loads(cli("purge", "--before", "2025-04-10", "--format", "json", AS_OF).stdout)
+        assert data["wal_emptied"] is False
+        assert any(secret.encode() in _raw(db_path) for secret in PURGED)  # what the note warns about
+    finally:
+        reader.close()
+    r = cli("purge", "--before", "2025-04-10", AS_OF)
+    assert r.exit_code == 0, r
+    assert "note:" not in r.stdout
+    raw = _raw(db_path)
+    for secret in PURGED:
+        assert secret.encode() not in raw, secret
+    assert json.loads(cli("purge", "--before", "2025-04-10", "--format", "json", AS_OF).stdout)["wal_emptied"] is True
+
+
+def test_purge_leaves_no_purged_text_after_edits_moved_it_around(cli, db_path):
+    """Old versions of a purged client's rows (an edited note, a corrected contact, their audit details) are
+    gone from the file and the WAL too, not only the rows as they were last."""
+    _purge_fixture(cli)
+    for note in ("一度目の訂正メモ", "二度目"):
+        assert cli("edit-client", "1", "--note", note, "--as-of=2020-06-01").exit_code == 0
+    assert cli("edit-visit", "1", "--note", "訂正した面談メモ", "--as-of=2020-06-01").exit_code == 0
+    for i in range(10):  # other clients on the same pages
+        assert cli("add-client", f"他人 {i}", "--note", "残るメモ" * 5, "--employment-start", "2017-04-01",
+                   "--support-start", "2017-10-01", "--as-of=2019-06-01").exit_code == 0
+    r = cli("purge", "--before", "2025-04-10", AS_OF)
+    assert r.exit_code == 0, r
+    raw = _raw(db_path)
+    for secret in (*PURGED, "一度目の訂正メモ", "訂正した面談メモ"):
+        assert secret.encode() not in raw, secret
+    assert "残るメモ".encode() in raw

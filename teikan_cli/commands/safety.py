@@ -110,14 +110,22 @@ def purge(
         raise InputError("purge.future", before=cutoff.isoformat(), as_of=day.isoformat())
     fmt = check_format(fmt, excel=excel)
     store = open_read() if dry_run else open_write(existing=True)
-    plan = plan_purge(store.load_retention_rows(), cutoff) if dry_run else store.purge_clients(cutoff)
+    if dry_run:
+        plan, emptied = plan_purge(store.load_retention_rows(), cutoff), True
+    else:
+        plan, emptied = store.purge_clients(cutoff)
     rows = [row.as_json() for row in plan.purge]
     if fmt != "table":
-        emit(fmt, PURGE_COLUMNS, rows, purge_json(plan, day, dry_run), excel=excel)
-        return
-    if rows:
-        emit(fmt, PURGE_COLUMNS, rows, None)
-        echo(t("purge.dry_run" if dry_run else "purge.done", count=len(rows), before=cutoff.isoformat()))
+        emit(fmt, PURGE_COLUMNS, rows, purge_json(plan, day, dry_run, emptied), excel=excel)
     else:
-        echo(t("purge.none", before=cutoff.isoformat()))
-    echo(t("purge.kept", within=plan.within_retention, active=plan.not_ended))
+        if rows:
+            emit(fmt, PURGE_COLUMNS, rows, None)
+            echo(t("purge.dry_run" if dry_run else "purge.done", count=len(rows), before=cutoff.isoformat()))
+        else:
+            echo(t("purge.none", before=cutoff.isoformat()))
+        echo(t("purge.kept", within=plan.within_retention, active=plan.not_ended))
+        if not emptied:
+            echo(t("purge.wal_busy", path=str(store.path), before=cutoff.isoformat()))
+    if not emptied:
+        # SPEC §13: success means no purged data in the file or its WAL; until then, exit 1 (as doctor's problems).
+        raise typer.Exit(1)

@@ -195,16 +195,15 @@ class SafetyQueries:
 
     def purge_clients(self, before):
         """Remove the clients whose retention ended before `before` (one transaction), then empty the WAL so that
-        no page of them is left in it. Returns the `maintenance.PurgePlan` carried out."""
+        no page of them (nor of an earlier purge) is left in it. Returns the `maintenance.PurgePlan` carried out
+        and whether the WAL could be emptied (False while another process reads the file)."""
         from ..maintenance import plan_purge, purge_audit_detail
 
         with self.write():
             plan = plan_purge(self.load_retention_rows(), before)
             if plan.purge:
                 self.delete_clients(plan.ids, purge_audit_detail(plan))
-        if plan.purge:
-            self.truncate_wal()
-        return plan
+        return plan, self.truncate_wal()
 
     def truncate_wal(self) -> bool:
         """Copy the WAL into the file and empty it (old page images gone); False when readers prevent it."""
