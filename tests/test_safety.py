@@ -731,3 +731,103 @@ def test_purge_leaves_no_purged_text_after_edits_moved_it_around(cli, db_path):
     for secret in (*PURGED, "一度目の訂正メモ", "訂正した面談メモ"):
         assert secret.encode() not in raw, secret
     assert "残るメモ".encode() in raw
+
+
+# ------------------------------------------------------------------ export --pseudonymize (SPEC §13)
+
+
+def _pseudonymize_fixture(cli):
+    for args in (
+        ("add-staff", "佐藤 花子", "--role", "supporter", "--hours", "40", "--from", "2022-04-18", "--until",
+         "2025-05-20"),
+        ("add-client", "山田 太郎", "--kana", "ヤマダ タロウ", "--employer", "みどり製作所", "--certificate", "0123456789",
+         "--employment-start", "2021-08-31", "--support-start", "2022-04-18", "--grant-until", "2025-04-30",
+         "--staff", "佐藤 花子", "--disability", "mental", "--disability", "developmental", "--note", "週3日勤務",
+         "--interim-support-end", "2021-09-30", "--prior-service", "transition", "--as-of=2022-05-01"),
+        # a service started mid-month and ended on its last day, in the 37th calendar month
+        ("log-visit", "1", "--date", "2025-04-17", "--type", "face", "--staff", "佐藤 花子", "--note", "面談",
+         "--concern", "medication", "--minutes", "45", "--place", "workplace", "--as-of=2025-04-17"),
+        ("end-client", "1", "--date", "2025-04-17", "--reason", "period-end", "--as-of=2025-04-20"),
+    ):
+        r = cli(*args)
+        assert r.exit_code == 0, (args, r)
+
+
+def test_export_pseudonymize_coarsens_every_date_drops_free_text_and_still_imports(cli, tmp_path):
+    """Finding 7: `--pseudonymize` kept exact dates and disability kinds, which together identify a person."""
+    import csv
+    import io
+    import re
+
+    _pseudonymize_fixture(cli)
+    files = {}
+    for kind in ("staff", "clients", "contacts"):
+        r = cli("export", kind, "--pseudonymize", "--as-of=2025-06-15")
+        assert r.exit_code == 0, r
+        for secret in ("山田", "ヤマダ", "みどり製作所", "佐藤 花子", "0123456789", "週3日", "面談", "mental",
+                       "developmental"):
+            assert secret not in r.stdout, (kind, secret)
+        rows = list(csv.DictReader(io.StringIO(r.stdout)))
+        for row in rows:
+            for column, value in row.items():
+                if column in ("grant_until", "employment_start", "interim_support_end", "employment_end",
+                              "support_start", "ended_on", "date", "from", "until"):
+                    assert value == "" or re.fullmatch(r"\d{4}-\d{2}-01", value), (kind, column, value)
+        files[kind] = tmp_path / f"{kind}.csv"
+        files[kind].write_text(r.stdout, encoding="utf-8")
+        if kind == "clients":
+            (row,) = rows
+            assert row["name"].startswith("P-") and row["employer"].startswith("E-") and row["staff"].startswith("S-")
+            assert (row["kana"], row["note"], row["disabilities"], row["interim_support_end"]) == ("", "", "", "")
+            assert (row["employment_start"], row["support_start"], row["grant_until"], row["ended_on"]) == (
+                "2021-08-01", "2022-04-01", "2025-04-01", "2025-03-01")  # the 37th month: the coarse last month
+            assert (row["prior_service"], row["end_reason"]) == ("transition", "period-end")
+        if kind == "contacts":
+            (row,) = rows
+            assert (row["date"], row["types"], row["concerns"], row["minutes"], row["place"], row["note"]) == (
+                "2025-03-01", "face", "medication", "45", "workplace", "")
+    other = tmp_path / "vendor.db"
+    for kind in ("staff", "clients", "contacts"):
+        r = cli("--db", str(other), "import", kind, str(files[kind]), "--as-of=2025-06-15")
+        assert r.exit_code == 0, (kind, r)
+
+
+def test_every_pseudonymized_record_passes_the_checks_of_import():
+    """Whatever the exact dates (mid-month starts, 31sts, an interim support, an end in the 37th month), the
+    coarse record still passes the checks `import` makes: a pseudonymized export always imports."""
+    from datetime import timedelta
+
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    from teikan_cli.csvio import Pseudonyms
+    from teikan_cli.dates import eligible_from, support_end
+    from teikan_cli.models import Client, Contact
+    from teikan_cli.validation import check_client, check_contact
+
+    as_of = date(2031, 12, 31)
+    hide = Pseudonyms(b"k" * 32)
+
+    @settings(max_examples=150, deadline=None, database=None)
+    @given(st.dates(date(2015, 1, 1), date(2026, 12, 31)), st.one_of(st.none(), st.integers(0, 400)),
+           st.integers(0, 200), st.one_of(st.none(), st.integers(0, 1200)), st.one_of(st.none(), st.integers(0, 1200)),
+           st.lists(st.integers(0, 1200), max_size=5))
+    def run(hired, interim_days, delay, grant_days, end_days, contact_days):
+        interim = None if interim_days is None else hired + timedelta(days=interim_days)
+        start = eligible_from(hired, interim) + timedelta(days=delay)
+        last = support_end(start)
+        ended = None if end_days is None else min(start + timedelta(days=end_days), last)
+        client = Client(id=1, name="x", employment_start=hired, support_start=start, interim_support_end=interim,
+                        grant_until=None if grant_days is None else start + timedelta(days=grant_days),
+                        ended_on=ended, end_reason=None if ended is None else "period-end")
+        check_client(client, as_of)
+        coarse = hide.client(client)
+        check_client(coarse, as_of)
+        for days in contact_days:
+            contact = Contact(id=0, client_id=1, date=min(start + timedelta(days=days), ended or last), types=("face",))
+            check_contact(contact, client, as_of, set())
+            made = hide.contact(contact, coarse)
+            check_contact(made, coarse, as_of, set())
+            assert made.date.day == 1 and (made.date.year, made.date.month) <= (contact.date.year, contact.date.month)
+
+    run()
