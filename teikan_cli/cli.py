@@ -251,6 +251,13 @@ def main(argv: list[str] | None = None) -> None:
         code = exc.exit_code
     except (StdoutError, BrokenPipeError) as exc:
         code = _output_failed(exc, prefix)
+    except OSError as exc:
+        # A file the command was given that the system refuses (a name too long, no permission...): said as
+        # such, or as a full disk. Not an internal error.
+        message = _full_disk_message(exc) or t("input.os_error", detail=exc.strerror or type(exc).__name__,
+                                               path=exc.filename if exc.filename is not None else "")
+        sys.stderr.write(f"{prefix}: {_one_line(message)}\n")
+        code = EXIT_INPUT
     except usage_error as exc:
         if type(exc).__name__ == "NoArgsIsHelpError":
             # `teikan` alone: the help (stderr, exit 2).
@@ -272,7 +279,8 @@ def main(argv: list[str] | None = None) -> None:
     except Exception as exc:  # noqa: BLE001 - last line of defence: never a traceback with personal data
         if os.environ.get("TEIKAN_DEBUG"):
             raise
-        message = _full_disk_message(exc) or t("input.internal", detail=type(exc).__name__)
+        message = (_full_disk_message(exc) or _bad_path_message(exc)
+                   or t("input.internal", detail=type(exc).__name__))
         sys.stderr.write(f"{prefix}: {_one_line(message)}\n")
         code = EXIT_INPUT
     finally:
@@ -359,6 +367,19 @@ def _output_failed(exc: BaseException, prefix: str) -> int:
     except OSError:
         pass
     return EXIT_INPUT
+
+
+def _bad_path_message(exc: BaseException) -> str | None:
+    """A file name the system cannot take, met where a command opens it: a NUL character (ValueError
+    "embedded null byte"), or `~name` of a user this machine does not have (`Path.expanduser` raises
+    RuntimeError; `store.connection.expand_user` leaves such a path as typed). Bad input, not an internal error."""
+    from .i18n import t
+
+    if isinstance(exc, ValueError) and "null byte" in str(exc):
+        return t("input.nul_in_path")
+    if isinstance(exc, RuntimeError) and "home directory" in str(exc):
+        return t("input.no_home")
+    return None
 
 
 def _full_disk_message(exc: BaseException) -> str | None:

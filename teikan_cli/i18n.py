@@ -516,6 +516,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
                        "注意: 他のプログラムが {path} を読み込み中のため、ログ（{path}-wal）を空にできませんでした。"
                        "削除したデータがそのプログラムが閉じるまでログに残る可能性があります。teikan を誰も使っていない"
                        "ときに 'teikan purge --before {before}' をもう一度実行してください"),
+    "input.no_home": ("a path starting with ~ names a user who has no home folder here", "~ で始まるパスのユーザーのホームフォルダがありません"),
+    "input.os_error": ("cannot use the file {path} ({detail})", "ファイル {path} を使えません（{detail}）"),
+    "input.nul_in_path": ("a file name cannot hold a NUL character", "ファイル名に NUL 文字は使えません"),
     "restore.leftovers": ("removed {count} private copy/copies left by an interrupted restore: {files}",
                           "中断された復元の一時コピー {count} 個を削除しました: {files}"),
     "records.contacts": ("contacts", "支援記録"), "records.plans": ("plans", "個別支援計画"),

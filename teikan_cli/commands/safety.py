@@ -36,11 +36,12 @@ def backup(
     from datetime import datetime
 
     from ..dates import JST
+    from ..store.connection import expand_user
     from ..store.files import audit_quietly, backup_database
 
     resolve_as_of(as_of)
     store = open_read()
-    target, counts, removed = backup_database(store, Path(dest).expanduser(), force, datetime.now(JST))
+    target, counts, removed = backup_database(store, expand_user(dest), force, datetime.now(JST))
     tell_removed("backup.leftovers", removed)
     audit_quietly(store, "backup")
     echo(t("backup.done", path=str(target), **counts))
@@ -52,10 +53,11 @@ def restore(
     as_of: Optional[str] = as_of_opt(),
 ) -> None:
     from ..store import resolve_path
+    from ..store.connection import expand_user
     from ..store.files import restore_database
 
     resolve_as_of(as_of)
-    source, target = Path(src).expanduser(), resolve_path(state.db_option)
+    source, target = expand_user(src), resolve_path(state.db_option)
     counts, removed = restore_database(source, target, force)
     tell_removed("restore.leftovers", removed)
     echo(t("restore.done", path=str(target), source=str(source), **counts))

@@ -105,6 +105,8 @@ def _refuse_existing(output: str | None, force: bool) -> None:
 
     from ..errors import InputError
 
+    if output is not None and not output.strip():  # `--output ''`: no file name at all (found by test_hostile)
+        raise InputError("output.cannot_write", path=output)
     if output is not None and not force and Path(output).expanduser().exists():
         raise InputError("output.exists", path=output)
 

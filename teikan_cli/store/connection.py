@@ -22,12 +22,18 @@ BUSY_TIMEOUT_MS = 15000
 def resolve_path(option: str | None) -> Path:
     """SPEC §1: `--db` > `TEIKAN_DB` > `$XDG_DATA_HOME/teikan/teikan.db` (~/.local/share by default)."""
     if option:
-        return Path(option).expanduser()
+        return expand_user(option)
     env = os.environ.get("TEIKAN_DB")
     if env:
-        return Path(env).expanduser()
+        return expand_user(env)
     base = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
     return Path(base) / "teikan" / "teikan.db"
+
+
+def expand_user(text: str) -> Path:
+    """`~/x` and `~user/x` as the shell reads them; a `~name` of no user on this machine stays as typed
+    (`Path.expanduser` raises RuntimeError there)."""
+    return Path(os.path.expanduser(text))
 
 
 def check_header(path: Path) -> None:
@@ -194,7 +200,7 @@ def open_store(path: Path, *, create: bool, who: str | None = None, cls=None):
         from . import Store as cls
     created = False
     made_folder: Path | None = None
-    if not path.exists():
+    if not _exists(path):
         if not create:
             raise DatabaseError("db.missing", path=str(path))
         created, made_folder = _create_file(path)
@@ -271,6 +277,13 @@ def open_for_replacement(path: Path, cls=None):
     except sqlite3.DatabaseError as exc:
         conn.close()
         raise open_failure(exc, path) from None
+
+
+def _exists(path: Path) -> bool:
+    try:
+        return path.exists()
+    except (OSError, ValueError):  # a name too long or holding a NUL, a folder that cannot be searched
+        raise DatabaseError("db.unreadable", path=str(path)) from None
 
 
 def check_schema(path: Path, version: int, schema: dict[str, str]) -> None:

@@ -41,13 +41,16 @@ def backup_database(store, dest: Path, force: bool, now: datetime) -> tuple[Path
     from ..maintenance import backup_file_name
     from . import Store
 
-    target = dest / backup_file_name(now) if dest.is_dir() else dest
-    if same_file(target, store.path):
-        raise InputError("backup.same_file", path=str(target))
-    if (target.exists() or target.is_symlink()) and not force:
-        raise InputError("output.exists", path=str(target))
-    if target.is_dir():
-        raise InputError("output.cannot_write", path=str(target))
+    try:
+        target = dest / backup_file_name(now) if dest.is_dir() else dest
+        if same_file(target, store.path):
+            raise InputError("backup.same_file", path=str(target))
+        if (target.exists() or target.is_symlink()) and not force:
+            raise InputError("output.exists", path=str(target))
+        if target.is_dir():
+            raise InputError("output.cannot_write", path=str(target))
+    except (OSError, ValueError):  # a name too long or holding a NUL, a folder that cannot be searched
+        raise InputError("output.cannot_write", path=str(dest)) from None
     try:
         make_private_folders(target.parent)
     except OSError as exc:
@@ -78,10 +81,13 @@ def restore_database(source_path: Path, target: Path, force: bool) -> tuple[dict
     """Replace the database at `target` with the teikan file at `source_path`, checked and migrated on a private
     copy, in one transaction with its audit row. Returns the row counts of what was restored and the private
     folders of earlier, interrupted runs that were removed."""
-    if not source_path.exists():
-        raise InputError("restore.source_missing", path=str(source_path))
-    if source_path.is_dir():
-        raise DatabaseError("db.not_teikan", path=str(source_path))
+    try:
+        if not source_path.exists():
+            raise InputError("restore.source_missing", path=str(source_path))
+        if source_path.is_dir():
+            raise DatabaseError("db.not_teikan", path=str(source_path))
+    except (OSError, ValueError):  # a name too long or holding a NUL, a folder that cannot be searched
+        raise DatabaseError("db.unreadable", path=str(source_path)) from None
     if same_file(source_path, target):
         raise InputError("restore.same_file", path=str(source_path))
     check_header(source_path)
