@@ -257,6 +257,13 @@ MESSAGES: dict[str, tuple[str, str]] = {
     # backup, restore, doctor, purge
     "backup.done": ("backup written to {path} (mode 0600): {clients} client(s), {contacts} contact(s)",
                     "バックアップを作成しました: {path}（権限 0600、利用者 {clients} 人、支援記録 {contacts} 件）"),
+    "backup.made_folder": ("made the folder {path} (mode 0700)", "フォルダ {path} を作成しました（権限 0700）"),
+    "backup.no_folder": ("there is no folder {missing}; nothing was written. Check the path (is the USB stick in?) "
+                         "or make the folder first: mkdir -p {folder}",
+                         "フォルダ {missing} がありません。何も書き込んでいません。パスを確認するか（USB メモリは"
+                         "差し込まれていますか）、先にフォルダを作ってください: mkdir -p {folder}"),
+    "backup.not_folder": ("{path} is a file, not a folder; nothing was written",
+                          "{path} はフォルダではなくファイルです。何も書き込んでいません"),
     "backup.same_file": ("{path} is the database itself; choose another file", "{path} はデータベース本体です。別のファイルを指定してください"),
     "backup.failed": ("the backup to {path} failed; nothing was written there", "{path} へのバックアップに失敗しました（何も書き込んでいません）"),
     "restore.source_missing": ("no backup file at {path}", "バックアップファイルがありません: {path}"),

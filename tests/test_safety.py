@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import signal
 import sqlite3
 import subprocess
@@ -125,13 +126,14 @@ def test_a_large_write_that_is_not_killed_is_all_there(cli, db_path):
 def test_backup_is_0600_in_a_new_0700_folder_and_a_faithful_copy(cli, db_path, tmp_path):
     _client(cli, note="ひみつのメモ")
     assert cli("log-visit", "1", "--date", "2025-06-01", "--type", "face", AS_OF).exit_code == 0
-    dest = tmp_path / "usb" / "deep" / "backup.db"
+    (tmp_path / "usb").mkdir()  # the stick, mounted
+    dest = tmp_path / "usb" / "backups" / "backup.db"
     r = cli("backup", str(dest), AS_OF)
     assert (r.exit_code, r.stderr) == (0, "")
-    assert r.stdout == f"backup written to {dest} (mode 0600): 1 client(s), 1 contact(s)\n"
+    assert r.stdout == (f"made the folder {dest.parent} (mode 0700)\n"
+                        f"backup written to {dest} (mode 0600): 1 client(s), 1 contact(s)\n")
     assert dest.stat().st_mode & 0o777 == 0o600
-    assert (tmp_path / "usb").stat().st_mode & 0o777 == 0o700
-    assert (tmp_path / "usb" / "deep").stat().st_mode & 0o777 == 0o700
+    assert dest.parent.stat().st_mode & 0o777 == 0o700
     # one self-contained file (no -wal needed to read it), same content, integrity ok
     assert not Path(f"{dest}-wal").exists() and not Path(f"{dest}-journal").exists()
     conn = sqlite3.connect(dest)
@@ -164,6 +166,71 @@ def test_backup_into_a_folder_names_the_file(cli, db_path, tmp_path):
     (made,) = folder.iterdir()
     assert made.name.startswith("teikan-") and made.suffix == ".db"
     assert made.stat().st_mode & 0o777 == 0o600
+
+
+def test_backup_to_a_path_ending_in_a_slash_makes_a_dated_file_in_that_folder(cli, db_path, tmp_path):
+    """`backup backups/`: a folder, even one not there yet (made, 0700, and said); never a file called `backups`."""
+    _client(cli)
+    r = cli("backup", f"{tmp_path / 'backups'}/", AS_OF)
+    assert (r.exit_code, r.stderr) == (0, ""), r
+    (made,) = (tmp_path / "backups").iterdir()
+    assert re.fullmatch(r"teikan-\d{8}-\d{6}\.db", made.name)
+    assert r.stdout == (f"made the folder {tmp_path / 'backups'} (mode 0700)\n"
+                        f"backup written to {made} (mode 0600): 1 client(s), 0 contact(s)\n")
+    assert (tmp_path / "backups").stat().st_mode & 0o777 == 0o700 and made.stat().st_mode & 0o777 == 0o600
+    r = cli("backup", f"{tmp_path / 'backups'}/", "--force", AS_OF)  # there now: nothing made, nothing said of it
+    assert r.exit_code == 0 and not r.stdout.startswith("made"), r
+
+
+@pytest.mark.parametrize("dest, missing, folder", [
+    ("usbb/backups/", "usbb", "usbb/backups"),  # a mistyped (or unmounted) stick: never made on the local disk
+    ("usbb/backups/b.db", "usbb", "usbb/backups"),
+    ("a/b/c/", "a", "a/b/c"),
+])
+def test_backup_refuses_a_folder_whose_own_folder_is_missing(cli, db_path, tmp_path, dest, missing, folder):
+    _client(cli)
+    before = sorted(tmp_path.iterdir())
+    r = cli("backup", f"{tmp_path}/{dest}", AS_OF)
+    assert (r.exit_code, r.stdout) == (2, ""), r
+    assert r.stderr == (f"Error: there is no folder {tmp_path / missing}; nothing was written. Check the path "
+                        f"(is the USB stick in?) or make the folder first: mkdir -p {tmp_path / folder}\n")
+    assert sorted(tmp_path.iterdir()) == before
+    r = cli("backup", f"{tmp_path}/{dest}", AS_OF, env={"TEIKAN_LANG": "ja"})
+    assert (r.exit_code, r.stdout) == (2, "")
+    assert r.stderr == (f"エラー: フォルダ {tmp_path / missing} がありません。何も書き込んでいません。パスを確認するか"
+                        f"（USB メモリは差し込まれていますか）、先にフォルダを作ってください: mkdir -p {tmp_path / folder}\n")
+    assert sorted(tmp_path.iterdir()) == before
+
+
+def test_backup_quotes_the_folder_to_make_for_the_shell(cli, db_path, tmp_path):
+    _client(cli)
+    r = cli("backup", str(tmp_path / "my usb" / "backups" / "b.db"), AS_OF)
+    assert r.exit_code == 2 and r.stderr.endswith(f"mkdir -p '{tmp_path / 'my usb' / 'backups'}'\n"), r
+
+
+@pytest.mark.parametrize("dest", ["notes.txt/", "notes.txt/b.db", "notes.txt/sub/b.db"])
+def test_backup_refuses_a_file_where_a_folder_should_be(cli, db_path, tmp_path, dest):
+    _client(cli)
+    (tmp_path / "notes.txt").write_text("precious")
+    before = sorted(tmp_path.iterdir())
+    r = cli("backup", f"{tmp_path}/{dest}", AS_OF)
+    assert (r.exit_code, r.stdout) == (2, ""), r
+    assert r.stderr == f"Error: {tmp_path / 'notes.txt'} is a file, not a folder; nothing was written\n"
+    assert sorted(tmp_path.iterdir()) == before and (tmp_path / "notes.txt").read_text() == "precious"
+
+
+def test_backup_that_fails_removes_the_folder_it_made(cli, db_path, tmp_path, monkeypatch):
+    from teikan_cli.store import files
+
+    _client(cli)
+
+    def failing(store, target):
+        raise files.DatabaseError("backup.failed", path=str(target))
+
+    monkeypatch.setattr(files, "write_backup", failing)
+    r = cli("backup", f"{tmp_path / 'backups'}/", AS_OF)
+    assert (r.exit_code, r.stdout) == (2, "") and "failed" in r.stderr, r
+    assert not (tmp_path / "backups").exists()
 
 
 def test_backup_refuses_the_database_itself_and_a_missing_database(cli, db_path, tmp_path):

@@ -3,6 +3,7 @@ What each decides is in `store/files.py` (the file as a whole) and `maintenance.
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Optional
 
@@ -41,8 +42,11 @@ def backup(
 
     resolve_as_of(as_of)
     store = open_read()
-    target, counts, removed = backup_database(store, expand_user(dest), force, datetime.now(JST))
+    as_folder = dest.endswith(("/", os.sep))  # `backups/`: a folder, even one that is not there yet
+    target, counts, removed, made = backup_database(store, expand_user(dest), force, datetime.now(JST), as_folder)
     tell_removed("backup.leftovers", removed)
+    if made is not None:
+        echo(t("backup.made_folder", path=str(made)))
     audit_quietly(store, "backup")
     echo(t("backup.done", path=str(target), **counts))
 

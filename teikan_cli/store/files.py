@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import os
 import re
+import shlex
 import shutil
 import sqlite3
 from contextlib import contextmanager
@@ -34,15 +35,14 @@ AUDIT_CHAIN_VERSION = 8  # migration m008 chains the audit trail
 _LEFTOVER = re.compile(r"^\.(?P<name>.+)\.(?P<pid>\d+)\.(?P<kind>partial|restore)(?:-journal|-wal|-shm)?$")
 
 
-def backup_database(store, dest: Path, force: bool, now: datetime) -> tuple[Path, dict, list[Path]]:
-    """SQLite's online backup of `store` into `dest` (a file, or a folder to make a dated file in): written to a
-    private temporary file, checked, then renamed over the target. Returns the file, its row counts and the
-    unfinished copies of earlier, interrupted runs that were removed from the folder."""
-    from ..maintenance import backup_file_name
-    from . import Store
-
+def backup_database(store, dest: Path, force: bool, now: datetime,
+                    as_folder: bool = False) -> tuple[Path, dict, list[Path], Path | None]:
+    """SQLite's online backup of `store` into `dest` (a file, or a folder to make a dated file in: one that exists,
+    or any `dest` typed with a trailing slash, `as_folder`): written to a private temporary file, checked, then
+    renamed over the target. Returns the file, its row counts, the unfinished copies of earlier, interrupted runs
+    that were removed from the folder, and the folder made for it (None when it was there)."""
+    target, folder = backup_target(dest, as_folder, now)
     try:
-        target = dest / backup_file_name(now) if dest.is_dir() else dest
         if same_file(target, store.path):
             raise InputError("backup.same_file", path=str(target))
         if (target.exists() or target.is_symlink()) and not force:
@@ -51,11 +51,59 @@ def backup_database(store, dest: Path, force: bool, now: datetime) -> tuple[Path
             raise InputError("output.cannot_write", path=str(target))
     except (OSError, ValueError):  # a name too long or holding a NUL, a folder that cannot be searched
         raise InputError("output.cannot_write", path=str(dest)) from None
+    made = None
+    if not folder.is_dir():
+        try:
+            folder.mkdir(mode=0o700)
+            made = folder
+        except FileExistsError:  # made by another process meanwhile
+            pass
+        except OSError as exc:
+            raise write_failure(exc, "output.cannot_write", target) from None
     try:
-        make_private_folders(target.parent)
-    except OSError as exc:
-        raise write_failure(exc, "output.cannot_write", target) from None
-    removed = remove_leftovers(target.parent, "partial")
+        removed = remove_leftovers(folder, "partial")
+        write_backup(store, target)
+    except BaseException:
+        if made is not None:
+            try:
+                made.rmdir()  # nothing written: not even the folder (only when still empty)
+            except OSError:
+                pass
+        raise
+    from . import Store
+
+    copy = Store.open_snapshot(target)
+    try:
+        return target, copy.count_rows(), removed, made
+    finally:
+        copy.close()
+
+
+def backup_target(dest: Path, as_folder: bool, now: datetime) -> tuple[Path, Path]:
+    """The file a backup of `dest` goes to and its folder. A folder that is missing is made only when the folder
+    it goes in exists: a USB stick's `/media/usb/backups/` is made, a mistyped `/media/usbb/backups/` (or a stick
+    not mounted) is refused with the first folder that is not there, so that a typo never sends the copy
+    somewhere else on the local disk. Raises InputError (exit 2) before anything is written."""
+    from ..maintenance import backup_file_name
+
+    try:
+        into = as_folder or dest.is_dir()
+        folder = dest if into else dest.parent
+        if folder.is_dir() or folder.parent.is_dir() and not (folder.exists() or folder.is_symlink()):
+            return (folder / backup_file_name(now) if into else dest), folder
+        for part in reversed((folder, *folder.parents)):
+            if part.is_dir():
+                continue
+            if part.exists() or part.is_symlink():
+                raise InputError("backup.not_folder", path=str(part))
+            raise InputError("backup.no_folder", missing=str(part), folder=shlex.quote(str(folder)))
+    except (OSError, ValueError):  # a name too long or holding a NUL, a folder that cannot be searched
+        raise InputError("output.cannot_write", path=str(dest)) from None
+    raise InputError("output.cannot_write", path=str(dest))  # not reached: some part of `folder` is no folder
+
+
+def write_backup(store, target: Path) -> None:
+    """The online backup written to a private temporary file beside `target`, synced, then renamed over it."""
     temporary = target.parent / f".{target.name}.{os.getpid()}.partial"
     try:
         fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
@@ -70,11 +118,6 @@ def backup_database(store, dest: Path, force: bool, now: datetime) -> tuple[Path
         raise write_failure(exc, "backup.failed", target) from None
     finally:
         remove(temporary)
-    copy = Store.open_snapshot(target)
-    try:
-        return target, copy.count_rows(), removed
-    finally:
-        copy.close()
 
 
 def restore_database(source_path: Path, target: Path, force: bool) -> tuple[dict, list[Path]]:
