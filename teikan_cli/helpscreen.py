@@ -60,11 +60,11 @@ def wrap(text: str, width: int) -> list[str]:
 
 def _tokens(text: str) -> list[str]:
     """ASCII words with their following space, and single wide characters (with any closing punctuation, so that
-    `。` or `）` never begins a line)."""
+    `。` or `）` never begins a line, and after any opening one, so that `（` never ends one)."""
     tokens: list[str] = []
     for ch in text:
         wide = display_width(ch) == 2
-        if tokens and ch in "。、）」』，．・：" + ")]}.,:;":
+        if tokens and (ch in "。、）」』，．・：" + ")]}.,:;" or tokens[-1][-1] in "（「『"):
             tokens[-1] += ch
         elif wide or not tokens or display_width(tokens[-1][-1:]) == 2 or tokens[-1].endswith(" "):
             tokens.append(ch)

@@ -21,6 +21,7 @@ True
 
 from __future__ import annotations
 
+import re
 import stat
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -244,8 +245,28 @@ def _integrity_check(lines: list[str] | None) -> Check:
     if lines == ["ok"]:
         return Check("integrity", True, "doctor.integrity_ok", {})
     if all(line.startswith(CONSTRAINT_LINES) for line in lines):
-        return Check("integrity", False, "doctor.constraints_bad", {"count": len(lines), "first": lines[0]})
+        return Check("integrity", False, "doctor.constraints_bad", {"count": len(lines),
+                                                                   "first": constraint_phrase(lines[0])})
     return Check("integrity", False, "doctor.integrity_bad", {"count": len(lines)})
+
+
+_CONSTRAINT_LINE = re.compile(r"^(?:(?P<check>CHECK constraint failed in)|NULL value in|NOT NULL constraint failed:?)"
+                              r" (?P<where>.+)$")
+
+
+def constraint_phrase(line: str) -> str:
+    """A line of `PRAGMA integrity_check` about a rule as the reader's language says it (SQLite's own English
+    line in English).
+
+    >>> constraint_phrase("CHECK constraint failed in contacts")
+    'CHECK constraint failed in contacts'
+    """
+    from .i18n import t
+
+    found = _CONSTRAINT_LINE.match(line)
+    if found is None:
+        return line
+    return t("doctor.constraint.check" if found["check"] else "doctor.constraint.not_null", where=found["where"])
 
 
 def _values_check(code: str, found: list[BadValue] | None, ok_key: str, bad_key: str) -> Check:
@@ -283,7 +304,7 @@ def describe_differences(found, limit: int = 4) -> str:
     how many more."""
     from .i18n import t
 
-    parts = [t(f"schema.{d.what}", type=d.type, name=d.name) for d in found[:limit]]
+    parts = [t(f"schema.{d.what}", type=t(f"schema.kind.{d.type}"), name=d.name) for d in found[:limit]]
     if len(found) > limit:
         parts.append(t("schema.more", count=len(found) - limit))
     return "; ".join(parts)

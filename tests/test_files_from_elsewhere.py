@@ -5,6 +5,7 @@ copy and never writes beside its source."""
 from __future__ import annotations
 
 import json
+import re
 import os
 import shutil
 import sqlite3
@@ -363,3 +364,77 @@ def test_restore_replaces_a_tampered_database_from_a_sound_backup(db_path, sourc
     conn = sqlite3.connect(db_path)
     assert conn.execute("SELECT COUNT(*) FROM sqlite_master WHERE type = 'trigger'").fetchone() == (0,)
     conn.close()
+
+
+# ------------------------------------------------------------------ doctor in Japanese, on a narrow terminal
+
+
+_TECHNICAL = re.compile(r"PRAGMA (integrity|foreign_key)_check|0x[0-9a-f]{8}|teikan|-wal/-shm|chmod \d+|ID|CHECK|NULL|"
+                        r"'?/[^\s'）]+'?|[a-z_]+\.[a-z_]+|[\w.-]+\.db|[a-z_]+")
+
+
+def test_doctor_in_japanese_says_every_word_in_japanese_and_keeps_the_codes_in_json(db_path):
+    _office(db_path)
+    r = run_cli("doctor", env={"TEIKAN_LANG": "ja"})
+    assert r.exit_code in (0, 1), r  # the test's folder may be open to others
+    lines = r.stdout.splitlines()
+    assert {line.split()[0] for line in lines} <= {"正常", "問題"}
+    assert [line.split()[1] for line in lines] == [
+        "ファイルの権限", "フォルダの権限", "ログファイル", "ファイルの種類", "スキーマの版", "スキーマ", "整合性", "参照",
+        "日付", "氏名", "変更履歴"]
+    for line in lines:
+        finding = line.split(None, 2)[2]
+        # what is left of the finding once file names, SQLite's and the shell's commands are taken out: Japanese
+        assert not re.search(r"[A-Za-z]", re.sub(r"[a-z_]+\.[a-z_]+|" + _TECHNICAL.pattern, "", finding)), line
+    assert "正常  整合性          整合性検査（PRAGMA integrity_check）で異常はありません" in lines
+    data = json.loads(run_cli("doctor", "--format", "json", env={"TEIKAN_LANG": "ja"}).stdout)
+    assert [c["check"] for c in data["checks"]] == [
+        "file-mode", "folder-mode", "journal-files", "application-id", "schema-version", "schema", "integrity",
+        "foreign-keys", "dates", "names", "audit-chain"]
+    assert data["checks"][6]["message"] == "整合性検査（PRAGMA integrity_check）で異常はありません"
+
+
+def test_doctor_in_japanese_names_a_foreign_object_and_a_broken_rule_in_japanese(db_path):
+    _tamper(_office(db_path), "CREATE VIEW everyone AS SELECT name FROM clients")
+    r = run_cli("doctor", env={"TEIKAN_LANG": "ja"})
+    assert r.exit_code == 1
+    assert "問題  スキーマ        スキーマが teikan のものと異なります: ビュー everyone は teikan のものではありません" \
+        in r.stdout.splitlines(), r.stdout
+    _tamper(db_path, "DROP VIEW everyone")
+    _tamper(db_path, "UPDATE clients SET certificate = 'ABCDEFGHIJ' WHERE id = 1", check_constraints=False)
+    r = run_cli("doctor", env={"TEIKAN_LANG": "ja"})
+    assert "問題  整合性          スキーマの制約に反する行が 1 件あります（clients の CHECK 制約に反します）" \
+        in r.stdout.splitlines(), r.stdout
+
+
+def test_a_refused_restore_names_the_check_in_japanese(db_path, source):
+    _office(db_path)
+    _tamper(source, TRIGGER)
+    r = run_cli("restore", str(source), "--force", AS_OF, env={"TEIKAN_LANG": "ja"})
+    assert (r.exit_code, r.stdout) == (2, ""), r
+    assert r.stderr == (f"エラー: {source} は復元できません: スキーマが teikan のものと異なります: トリガー after_visit は "
+                        "teikan のものではありません（スキーマ）。何も復元していません\n")
+
+
+@pytest.mark.parametrize("lang", ["en", "ja"])
+def test_doctor_on_an_80_column_terminal_folds_each_finding_under_its_column(db_path, monkeypatch, lang):
+    from teikan_cli.commands import screens
+    from teikan_cli.render import width
+
+    _tamper(_office(db_path), "CREATE VIEW everyone AS SELECT name FROM clients")
+    db_path.parent.chmod(0o755)
+    monkeypatch.setattr(screens, "_terminal_columns", lambda: 80)
+    r = run_cli("doctor", env={"TEIKAN_LANG": lang})
+    assert r.exit_code == 1, r
+    lines = r.stdout.splitlines()
+    indent = 22 if lang == "ja" else 25
+    unbreakable = re.compile(r"\S{40,}")  # a long file name may pass the edge; nothing else does
+    assert all(width(line) <= 80 or unbreakable.search(line) for line in lines), lines
+    assert len(lines) > 11  # some findings took two lines
+    for line in lines:  # a check, or a continuation under the findings' column
+        assert line[0] != " " or line[:indent] == " " * indent and line[indent] != " ", line
+        assert not line.endswith(("（", "(")), line  # an opening bracket goes with what it opens
+    assert lines[0].startswith("正常  ファイルの権限  " if lang == "ja" else "ok       file-mode       ")
+    # a pipe gets one line a check, whatever the width
+    monkeypatch.setattr(screens, "_terminal_columns", lambda: None)
+    assert len(run_cli("doctor", env={"TEIKAN_LANG": lang}).stdout.splitlines()) == 11

@@ -263,13 +263,44 @@ def print_rate(result, data: dict, day, wareki: bool) -> None:
 
 
 def print_doctor(checks) -> None:
-    """One line per check: its status, its code and what it found (the status column padded by display width)."""
+    """One line per check: its status, its name and what it found; on a terminal the finding is wrapped to its
+    width under its own column (a pipe gets one line per check, for grep)."""
+    echo("\n".join(doctor_lines(checks, _terminal_columns())))
+
+
+def doctor_lines(checks, columns: int | None = None) -> list[str]:
+    """`doctor`'s table: status and check name padded by display width (Japanese takes two columns a
+    character), the finding folded at `columns` with its continuation lines indented under it. English shows
+    the check's code as its name, Japanese its label; JSON always has the code."""
+    from ..helpscreen import wrap
     from ..render import safe_text, width
 
     statuses = [t("doctor.ok" if c.ok else "doctor.problem") for c in checks]
-    size = max([8] + [width(s) for s in statuses])
-    for status, c in zip(statuses, checks):
-        echo(f"{status}{' ' * (size - width(status) + 1)}{c.code:<15} {safe_text(t(c.key, **c.params))}")
+    names = [t(f"doctor.check.{c.code}") for c in checks]
+    status_size = max(width(t("doctor.ok")), width(t("doctor.problem"))) + 2
+    name_size = max(map(width, names), default=0) + 2
+    indent = status_size + name_size
+    lines = []
+    for status, name, c in zip(statuses, names, checks):
+        text = safe_text(t(c.key, **c.params))
+        body = wrap(text, max(columns - indent, 20)) if columns else [text]
+        head = f"{status}{' ' * (status_size - width(status))}{name}{' ' * (name_size - width(name))}"
+        lines.append(head + body[0])
+        lines += [" " * indent + line for line in body[1:]]
+    return lines
+
+
+def _terminal_columns() -> int | None:
+    """The terminal's width when stdout is one (COLUMNS, else the terminal's own), else None."""
+    import shutil
+    import sys
+
+    try:
+        if not sys.stdout.isatty():
+            return None
+    except (AttributeError, ValueError):
+        return None
+    return shutil.get_terminal_size((80, 24)).columns
 
 
 def print_handovers(rows, wareki: bool, title: str | None = None) -> None:

@@ -198,7 +198,8 @@ def refusal(problem, path: Path):
         return InputError("restore.broken_references", path=str(path), count=problem.params["count"])
     if problem.code == "application-id":
         return DatabaseError("db.not_teikan", path=str(path))
-    return DatabaseError("restore.refused", path=str(path), check=problem.code, problem=t(problem.key, **problem.params))
+    return DatabaseError("restore.refused", path=str(path), check=t(f"doctor.check.{problem.code}"),
+                         problem=t(problem.key, **problem.params))
 
 
 def _about(exc: DatabaseError, source: Path, target: Path, otherwise: str | None = None) -> DatabaseError:
