@@ -304,10 +304,31 @@ def describe_differences(found, limit: int = 4) -> str:
     how many more."""
     from .i18n import t
 
-    parts = [t(f"schema.{d.what}", type=t(f"schema.kind.{d.type}"), name=d.name) for d in found[:limit]]
+    parts = [_difference_phrase(d) for d in found[:limit]]
     if len(found) > limit:
         parts.append(t("schema.more", count=len(found) - limit))
     return "; ".join(parts)
+
+
+def _difference_phrase(d) -> str:
+    """One difference: what it is, and where `fingerprint.explain` could tell (the table a trigger or an index is
+    on, the columns of a changed table, the rows of a foreign one)."""
+    from .i18n import t
+
+    kind = t(f"schema.kind.{d.type}")
+    if d.what == "foreign" and d.table:
+        return t("schema.foreign_on", type=kind, name=d.name, table=d.table)
+    if d.what == "foreign" and d.rows is not None:
+        return t("schema.foreign_rows", type=kind, name=d.name, rows=d.rows)
+    if d.what == "missing" and d.table:
+        return t("schema.missing_on", type=kind, name=d.name, table=d.table)
+    if d.what == "changed" and d.missing is not None:
+        how = [t(f"schema.columns_{part}", columns=", ".join(columns))
+               for part, columns in (("missing", d.missing), ("extra", d.extra), ("altered", d.altered)) if columns]
+        if not how:
+            return t("schema.changed_rules", type=kind, name=d.name)
+        return t("schema.changed_columns", type=kind, name=d.name, how="; ".join(how))
+    return t(f"schema.{d.what}", type=kind, name=d.name)
 
 
 def header_facts(head: bytes) -> tuple[int, int] | None:

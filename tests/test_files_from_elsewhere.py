@@ -72,16 +72,22 @@ def source(tmp_path) -> Path:
 
 
 SCHEMA_CHANGES = {
-    "trigger": ([TRIGGER], "trigger after_visit is not teikan's"),
+    "trigger": ([TRIGGER], "trigger after_visit on contacts is not teikan's"),
     "view": (["CREATE VIEW everyone AS SELECT name, note FROM clients"], "view everyone is not teikan's"),
-    "dropped index": (["DROP INDEX contacts_month"], "index contacts_month is missing"),
-    "extra index": (["CREATE INDEX spy ON clients (note)"], "index spy is not teikan's"),
-    "extra table": (["CREATE TABLE copies (x)"], "table copies is not teikan's"),
-    "added column": (["ALTER TABLE clients ADD COLUMN secret TEXT"], "table clients differs from teikan's"),
+    "dropped index": (["DROP INDEX contacts_month"], "index contacts_month on contacts is missing"),
+    "extra index": (["CREATE INDEX spy ON clients (note)"], "index spy on clients (note) is not teikan's"),
+    "extra table": (["CREATE TABLE copies (x)", "INSERT INTO copies SELECT note FROM clients"],
+                    "table copies (2 row(s)) is not teikan's"),
+    "added column": (["ALTER TABLE clients ADD COLUMN secret TEXT"], "table clients differs from teikan's (extra column secret)"),
+    "dropped column": (["ALTER TABLE clients DROP COLUMN note"], "table clients differs from teikan's (no column note)"),
+    "retyped column": (["CREATE TABLE office_new (id INTEGER PRIMARY KEY, name BLOB)", "DROP TABLE office",
+                        "ALTER TABLE office_new RENAME TO office"],
+                       "table office differs from teikan's (no column number, fulltime_hours"),
     "rebuilt without a CHECK": ([
         "CREATE TABLE people_new (id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE)",
         "INSERT INTO people_new SELECT * FROM people", "DROP TABLE people",
-        "ALTER TABLE people_new RENAME TO people"], "table people differs from teikan's"),
+        "ALTER TABLE people_new RENAME TO people"],
+        "table people has teikan's columns but not its rules (CHECK, UNIQUE, references)"),
 }
 
 
@@ -110,8 +116,8 @@ def test_the_trigger_file_of_finding_1_is_refused_by_restore(db_path, source):
     before = database_dump(db_path)
     r = run_cli("restore", str(source), "--force", AS_OF)
     assert (r.exit_code, r.stdout) == (2, ""), r
-    assert r.stderr == (f"Error: {source} cannot be restored: the schema is not teikan's: trigger after_visit is not "
-                        "teikan's (schema); nothing was restored\n")
+    assert r.stderr == (f"Error: {source} cannot be restored: the schema is not teikan's: trigger after_visit on contacts "
+                        "is not teikan's (schema); nothing was restored\n")
     assert database_dump(db_path) == before
     # and the office the 支援レポート names is still the office
     r = run_cli("log-visit", "2", "--date", "2025-06-03", "--type", "face", AS_OF)
@@ -156,7 +162,7 @@ def test_an_older_file_is_compared_with_its_own_version_then_migrated(db_path, v
     _tamper(_schema_file(db_path, version), "CREATE TRIGGER t AFTER INSERT ON clients BEGIN DELETE FROM audit; END")
     before = db_path.read_bytes()
     r = run_cli("init", AS_OF)
-    assert r.exit_code == 2 and "trigger t is not teikan's" in r.stderr, r
+    assert r.exit_code == 2 and "trigger t on clients is not teikan's" in r.stderr, r
     assert db_path.read_bytes() == before
 
 
@@ -412,8 +418,8 @@ def test_a_refused_restore_names_the_check_in_japanese(db_path, source):
     _tamper(source, TRIGGER)
     r = run_cli("restore", str(source), "--force", AS_OF, env={"TEIKAN_LANG": "ja"})
     assert (r.exit_code, r.stdout) == (2, ""), r
-    assert r.stderr == (f"エラー: {source} は復元できません: スキーマが teikan のものと異なります: トリガー after_visit は "
-                        "teikan のものではありません（スキーマ）。何も復元していません\n")
+    assert r.stderr == (f"エラー: {source} は復元できません: スキーマが teikan のものと異なります: contacts のトリガー "
+                        "after_visit は teikan のものではありません（スキーマ）。何も復元していません\n")
 
 
 @pytest.mark.parametrize("lang", ["en", "ja"])
@@ -438,3 +444,52 @@ def test_doctor_on_an_80_column_terminal_folds_each_finding_under_its_column(db_
     # a pipe gets one line a check, whatever the width
     monkeypatch.setattr(screens, "_terminal_columns", lambda: None)
     assert len(run_cli("doctor", env={"TEIKAN_LANG": lang}).stdout.splitlines()) == 11
+
+
+def test_a_foreign_trigger_is_named_with_the_table_it_fires_on_in_both_languages(db_path):
+    """The story to prevent: a restored file whose trigger rewrote the data on every new contact. The message
+    says which table's writes would have set it off (read through sqlite-utils's `Database.triggers`)."""
+    _tamper(_office(db_path), TRIGGER, "CREATE TRIGGER quiet AFTER UPDATE ON people BEGIN SELECT 1; END")
+    r = run_cli("doctor")
+    assert ("problem  schema          the schema is not teikan's: trigger after_visit on contacts is not teikan's; "
+            "trigger quiet on people is not teikan's") in r.stdout.splitlines(), r.stdout
+    r = run_cli("doctor", env={"TEIKAN_LANG": "ja"})
+    assert ("問題  スキーマ        スキーマが teikan のものと異なります: contacts のトリガー after_visit は teikan のもの"
+            "ではありません; people のトリガー quiet は teikan のものではありません") in r.stdout.splitlines(), r.stdout
+
+
+def test_a_changed_table_says_which_columns_differ_in_japanese(db_path):
+    _tamper(_office(db_path), "ALTER TABLE clients ADD COLUMN secret TEXT", "ALTER TABLE clients DROP COLUMN note")
+    r = run_cli("clients", env={"TEIKAN_LANG": "ja"})
+    assert r.exit_code == 2
+    assert "テーブル clients が teikan のものと異なります（列 note がありません; 余分な列 secret）" in r.stderr, r
+
+
+def test_describing_a_file_leaves_it_and_its_connection_as_they_were(db_path):
+    from teikan_cli.store import fingerprint
+
+    _tamper(_office(db_path), TRIGGER)
+    conn = sqlite3.connect(db_path)
+    found = fingerprint.differences(SCHEMA_VERSION, fingerprint.read_schema(conn))
+    assert [d.table for d in fingerprint.explain(conn, SCHEMA_VERSION, found)] == ["contacts"]
+    assert conn.execute("PRAGMA recursive_triggers").fetchone() == (0,)
+    assert fingerprint.explain(conn, SCHEMA_VERSION, []) == []
+    conn.close()
+
+
+def test_a_sound_file_never_loads_sqlite_utils(db_path):
+    """sqlite-utils takes ~150 ms to import: only a file that differs pays it (SPEC §9, log-visit under 0.2 s)."""
+    import sys
+
+    _office(db_path)
+    code = ("import sys; from teikan_cli.cli import main\n"
+            "try:\n    main(sys.argv[1:])\nexcept SystemExit as exc:\n    assert exc.code == 0, exc.code\n"
+            "print('sqlite_utils' in sys.modules)")
+    for args in (["log-visit", "1", "--date", "2025-06-04", "--type", "face"], ["clients"]):
+        proc = subprocess.run([sys.executable, "-c", code, *args, AS_OF], capture_output=True, text=True, timeout=60,
+                              env=dict(os.environ, TEIKAN_DB=str(db_path)))
+        assert proc.stdout.splitlines()[-1] == "False", (args, proc)
+    _tamper(db_path, TRIGGER)
+    proc = subprocess.run([sys.executable, "-c", code.replace("assert exc.code == 0, exc.code", "pass"), "clients",
+                           AS_OF], capture_output=True, text=True, timeout=60, env=dict(os.environ, TEIKAN_DB=str(db_path)))
+    assert proc.stdout.splitlines()[-1] == "True" and "on contacts" in proc.stderr, proc

@@ -225,7 +225,7 @@ def open_store(path: Path, *, create: bool, who: str | None = None, cls=None):
             # An empty file is not a database yet; reading it creates nothing.
             raise DatabaseError("db.empty", path=str(path))
         if version:
-            check_schema(path, version, schema)
+            check_schema(path, version, schema, conn)
         conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
         if conn.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
             conn.execute("PRAGMA journal_mode = WAL")
@@ -286,14 +286,15 @@ def _exists(path: Path) -> bool:
         raise DatabaseError("db.unreadable", path=str(path)) from None
 
 
-def check_schema(path: Path, version: int, schema: dict[str, str]) -> None:
-    """Refuse a file whose schema is not teikan's own for its version (a trigger, a view, a dropped index...)."""
+def check_schema(path: Path, version: int, schema: dict[str, str], conn: sqlite3.Connection) -> None:
+    """Refuse a file whose schema is not teikan's own for its version (a trigger, a view, a dropped index...),
+    saying what differs (read from `conn`)."""
     from ..maintenance import describe_differences
-    from .fingerprint import differences
+    from .fingerprint import differences, explain
 
     found = differences(version, schema)
     if found:
-        raise DatabaseError("db.foreign_schema", path=str(path), what=describe_differences(found))
+        raise DatabaseError("db.foreign_schema", path=str(path), what=describe_differences(explain(conn, version, found)))
 
 
 def open_failure(exc: BaseException, path: Path, otherwise: str = "db.not_teikan") -> DatabaseError:

@@ -34,11 +34,18 @@ _MEMO: dict[str, dict[int, str]] = {}
 
 
 class Difference(NamedTuple):
-    """One way a file's schema differs from teikan's: `what` is foreign (not teikan's), missing or changed."""
+    """One way a file's schema differs from teikan's: `what` is foreign (not teikan's), missing or changed. The
+    rest is filled in by `explain`, for a person to judge it: the table a trigger or an index is on, the columns
+    a changed table lacks, adds or defines otherwise (None: not compared), the rows of a foreign table."""
 
     what: str
     type: str
     name: str
+    table: str = ""
+    missing: tuple[str, ...] | None = None
+    extra: tuple[str, ...] = ()
+    altered: tuple[str, ...] = ()
+    rows: int | None = None
 
 
 def normalise(sql: str | None) -> str:
@@ -63,19 +70,37 @@ def digest(schema: dict[str, str]) -> str:
 
 def built_schemas() -> dict[int, dict[str, str]]:
     """The schema of every version, as teikan's migrations build it (in memory, rolled back)."""
-    from ..migrations import FIRST_WITH_NOTES, MIGRATIONS
-
     conn = sqlite3.connect(":memory:", isolation_level=None)
     try:
         conn.execute("BEGIN")
-        schemas, notes = {}, []
-        for index, migration in enumerate(MIGRATIONS):
-            migration(conn) if index < FIRST_WITH_NOTES else migration(conn, notes)
-            schemas[index + 1] = read_schema(conn)
+        schemas = {}
+        for version in _build(conn):
+            schemas[version] = read_schema(conn)
         conn.execute("ROLLBACK")
         return schemas
     finally:
         conn.close()
+
+
+def built_database(version: int) -> sqlite3.Connection:
+    """An empty in-memory database of schema `version`, as teikan's migrations build it."""
+    conn = sqlite3.connect(":memory:", isolation_level=None)
+    conn.execute("BEGIN")
+    for reached in _build(conn):
+        if reached == version:
+            break
+    conn.execute("COMMIT")
+    return conn
+
+
+def _build(conn: sqlite3.Connection):
+    """Run teikan's migrations on `conn` one by one, yielding the version each reaches."""
+    from ..migrations import FIRST_WITH_NOTES, MIGRATIONS
+
+    notes: list = []
+    for index, migration in enumerate(MIGRATIONS):
+        migration(conn) if index < FIRST_WITH_NOTES else migration(conn, notes)
+        yield index + 1
 
 
 def expected_digests() -> dict[int, str]:
@@ -106,6 +131,57 @@ def differences(version: int, schema: dict[str, str]) -> list[Difference]:
         elif schema[key] != expected[key]:
             found.append(Difference("changed", kind, name))
     return found
+
+
+def explain(conn: sqlite3.Connection, version: int, found: list[Difference]) -> list[Difference]:
+    """`found` (the file's differences from schema `version`) told as a person needs them: the table a foreign
+    trigger fires on (the story of issue 17: a restored file whose trigger rewrote the data on every new
+    contact), the table and columns of an index, which columns a changed table lacks, adds or defines otherwise,
+    how many rows a foreign table holds. Read through sqlite-utils's introspection of both files
+    (`Database.triggers`, `Table.columns`, `Table.indexes`, `Table.count`), only on a file that differs; the
+    fingerprint above stays the judge. Best effort: what cannot be read is left out."""
+    if not found:
+        return found
+    import sqlite_utils  # ~150 ms to import: only here, never on the path of a sound file (SPEC §9)
+
+    def database(connection):
+        # no PRAGMA recursive_triggers, no plugins: nothing about either connection changes
+        return sqlite_utils.Database(connection, recursive_triggers=False, execute_plugins=False)
+
+    expected = built_database(version)
+    try:
+        return [_explained(d, database(conn), database(expected)) for d in found]
+    except (sqlite3.Error, ValueError):  # a damaged file: the differences as found
+        return found
+    finally:
+        expected.close()
+
+
+def _explained(d: Difference, mine, teikan) -> Difference:
+    if d.type == "trigger" and d.what == "foreign":
+        on = {trigger.name: trigger.table for trigger in mine.triggers}
+        return d._replace(table=on.get(d.name, ""))
+    if d.type == "index":
+        db = mine if d.what == "foreign" else teikan
+        for table in db.tables:
+            for index in table.indexes:
+                if index.name == d.name:  # a foreign one with the columns it makes easy to find
+                    columns = f" ({', '.join(index.columns)})" if d.what == "foreign" else ""
+                    return d._replace(table=table.name + columns)
+        return d
+    if d.type == "table" and d.what == "foreign":
+        return d._replace(rows=mine[d.name].count)
+    if d.type == "table" and d.what == "changed":
+        have = {c.name: c for c in mine[d.name].columns}
+        want = {c.name: c for c in teikan[d.name].columns}
+        return d._replace(missing=tuple(c for c in want if c not in have), extra=tuple(c for c in have if c not in want),
+                          altered=tuple(c for c in want if c in have and _definition(have[c]) != _definition(want[c])))
+    return d
+
+
+def _definition(column) -> tuple:
+    """What PRAGMA table_info says of a column, apart from its place: type, NOT NULL, default, key."""
+    return column.type.upper(), column.notnull, column.default_value, column.is_pk
 
 
 # ------------------------------------------------------------------ the cache

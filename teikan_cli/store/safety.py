@@ -61,7 +61,7 @@ class SafetyQueries:
         """Everything `doctor` and `restore` check in the file's content (`maintenance.Examination`), in one read
         snapshot; nothing is written. Each part that cannot be read is None (a damaged file)."""
         from ..maintenance import NOT_APPLICABLE, Examination
-        from .fingerprint import built_schemas, differences, read_schema
+        from .fingerprint import built_schemas, differences, explain, read_schema
 
         with self.read():
             found = self._quietly(lambda: read_schema(self.conn))
@@ -69,7 +69,8 @@ class SafetyQueries:
             tables = {key[6:] for key in found or () if key.startswith("table ")}
             return Examination(
                 app_id, version,
-                schema=None if found is None else differences(version, found),
+                schema=None if found is None else self._quietly(lambda: explain(self.conn, version,
+                                                                                differences(version, found))),
                 integrity=self.integrity_problems(),
                 broken_references=self.foreign_key_problems(),
                 dates=self._quietly(lambda: self.bad_dates(expected, tables)) if found is not None else None,
