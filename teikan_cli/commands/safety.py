@@ -120,18 +120,13 @@ def purge(
         plan, emptied = plan_purge(store.load_retention_rows(), cutoff), True
     else:
         plan, emptied = store.purge_clients(cutoff)
-    rows = [row.as_json() for row in plan.purge]
     if fmt != "table":
-        emit(fmt, PURGE_COLUMNS, rows, purge_json(plan, day, dry_run, emptied), excel=excel)
+        emit(fmt, PURGE_COLUMNS, [row.as_json() for row in plan.purge], purge_json(plan, day, dry_run, emptied),
+             excel=excel)
     else:
-        if rows:
-            emit(fmt, PURGE_COLUMNS, rows, None)
-            echo(t("purge.dry_run" if dry_run else "purge.done", count=len(rows), before=cutoff.isoformat()))
-        else:
-            echo(t("purge.none", before=cutoff.isoformat()))
-        echo(t("purge.kept", within=plan.within_retention, active=plan.not_ended))
-        if not emptied:
-            echo(t("purge.wal_busy", path=str(store.path), before=cutoff.isoformat()))
+        from .screens import print_purge
+
+        print_purge(plan, PURGE_COLUMNS, dry_run, emptied, store.path)
     if not emptied:
         # SPEC §13: success means no purged data in the file or its WAL; until then, exit 1 (as doctor's problems).
         raise typer.Exit(1)

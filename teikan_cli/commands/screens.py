@@ -303,6 +303,23 @@ def _terminal_columns() -> int | None:
     return shutil.get_terminal_size((80, 24)).columns
 
 
+def print_purge(plan, columns, dry_run: bool, emptied: bool, path) -> None:
+    """purge as a table: who is (or would be) removed, how many are kept and why, and whether the WAL could
+    be emptied of what was removed."""
+    from .common import emit
+
+    before = plan.before.isoformat()
+    rows = [row.as_json() for row in plan.purge]
+    if rows:
+        emit("table", columns, rows, None)
+        echo(t("purge.dry_run" if dry_run else "purge.done", count=len(rows), before=before))
+    else:
+        echo(t("purge.none", before=before))
+    echo(t("purge.kept", within=plan.within_retention, active=plan.not_ended))
+    if not emptied:
+        echo(t("purge.wal_busy", path=str(path), before=before))
+
+
 def print_handovers(rows, wareki: bool, title: str | None = None) -> None:
     """Handovers as a person reads them: the days to the share deadline and to the end in words
     (「62日超過」「あと30日」), not as signed numbers."""
