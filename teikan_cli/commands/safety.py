@@ -4,7 +4,6 @@ What each decides is in `store/files.py` (the file as a whole) and `maintenance.
 from __future__ import annotations
 
 import os
-from pathlib import Path
 from typing import Optional
 
 import typer
