@@ -238,6 +238,7 @@ def main(argv: list[str] | None = None) -> None:
     argv = global_options_first(list(sys.argv[1:] if argv is None else argv))
     set_language(None)
     prefix = t("error.prefix")
+    guard_stdout()
     code: object = 0
     try:
         code = _runner(argv)(args=argv, prog_name="teikan", standalone_mode=False)
@@ -249,8 +250,17 @@ def main(argv: list[str] | None = None) -> None:
         sys.stderr.write(f"{prefix}: {exc.message()}\n")
         code = EXIT_INPUT
     except TeikanError as exc:
-        sys.stderr.write(f"{prefix}: {_one_line(exc.message())}\n")
+        sys.stderr.write(f"{prefix}: {_one_line(_full_disk_message(exc) or exc.message())}\n")
         code = exc.exit_code
+    except (StdoutError, BrokenPipeError) as exc:
+        code = _output_failed(exc, prefix)
+    except OSError as exc:
+        # A file the command was given that the system refuses (a name too long, no permission...): said as
+        # such, or as a full disk. Not an internal error.
+        message = _full_disk_message(exc) or t("input.os_error", detail=exc.strerror or type(exc).__name__,
+                                               path=exc.filename if exc.filename is not None else "")
+        sys.stderr.write(f"{prefix}: {_one_line(message)}\n")
+        code = EXIT_INPUT
     except usage_error as exc:
         if type(exc).__name__ == "NoArgsIsHelpError":
             # `teikan` alone: the help (stderr, exit 2).
@@ -269,22 +279,127 @@ def main(argv: list[str] | None = None) -> None:
     except click_exception as exc:
         sys.stderr.write(f"{prefix}: {_one_line(exc.format_message())}\n")
         code = EXIT_INPUT
-    except BrokenPipeError:
-        try:
-            sys.stdout = open(os.devnull, "w")
-        except OSError:
-            pass
-        code = 1
     except Exception as exc:  # noqa: BLE001 - last line of defence: never a traceback with personal data
         if os.environ.get("TEIKAN_DEBUG"):
             raise
-        sys.stderr.write(f"{prefix}: {t('input.internal', detail=type(exc).__name__)}\n")
+        message = (_full_disk_message(exc) or _bad_path_message(exc)
+                   or t("input.internal", detail=type(exc).__name__))
+        sys.stderr.write(f"{prefix}: {_one_line(message)}\n")
         code = EXIT_INPUT
     finally:
         from .commands.common import close_stores
 
         close_stores()
+    try:
+        sys.stdout.flush()  # inside the run, so that a failure is said like any other
+    except (StdoutError, BrokenPipeError) as exc:
+        code = _output_failed(exc, prefix)
     sys.exit(code if isinstance(code, int) else 0)
+
+
+class StdoutError(Exception):
+    """Writing the command's output to stdout failed: a pipe closed by its reader (EPIPE), a full disk behind a
+    redirection (ENOSPC). Not an OSError, so that nothing on the way (Typer exits 1 on EPIPE, silently) takes
+    it for another failure; `cli.main` says it in one line (SPEC §13), exit 2."""
+
+    def __init__(self, error: OSError) -> None:
+        super().__init__(error.errno)
+        self.errno = error.errno
+        self.strerror = error.strerror
+
+
+def guard_stdout() -> None:
+    """Make a failed write to the real stdout a `StdoutError` (tests that capture stdout are left as they are)."""
+    import io
+
+    stream = sys.stdout
+    try:
+        fd = stream.fileno()
+    except (AttributeError, OSError, ValueError):
+        return
+    if isinstance(getattr(getattr(stream, "buffer", None), "raw", None), _StdoutFile):
+        return
+    stream.flush()
+    sys.stdout = io.TextIOWrapper(io.BufferedWriter(_StdoutFile(fd)), encoding=stream.encoding, errors=stream.errors,
+                                  line_buffering=stream.line_buffering)
+
+
+class _StdoutFile(__import__("io").RawIOBase):
+    def __init__(self, fd: int) -> None:
+        super().__init__()
+        self.fd = fd
+
+    def writable(self) -> bool:
+        return True
+
+    def fileno(self) -> int:
+        return self.fd
+
+    def isatty(self) -> bool:
+        return os.isatty(self.fd)
+
+    def write(self, data) -> int:
+        try:
+            return os.write(self.fd, data)
+        except OSError as exc:
+            raise StdoutError(exc) from None
+
+
+def _output_failed(exc: BaseException, prefix: str) -> int:
+    """One line on stderr for a failed write to stdout, exit 2; what is still buffered goes nowhere."""
+    import errno
+
+    from .errors import EXIT_INPUT
+    from .i18n import t
+
+    number = getattr(exc, "errno", None)
+    if number == errno.EPIPE:
+        message = t("output.closed")
+    elif number in (errno.ENOSPC, errno.EDQUOT):
+        message = t("output.disk_full")
+    else:
+        message = t("output.failed", detail=os.strerror(number) if number else type(exc).__name__)
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, AttributeError, ValueError):
+        sys.stdout = open(os.devnull, "w")
+    try:
+        sys.stderr.write(f"{prefix}: {_one_line(message)}\n")
+    except OSError:
+        pass
+    return EXIT_INPUT
+
+
+def _bad_path_message(exc: BaseException) -> str | None:
+    """A file name the system cannot take, met where a command opens it: a NUL character (ValueError
+    "embedded null byte"), or `~name` of a user this machine does not have (`Path.expanduser` raises
+    RuntimeError; `store.connection.expand_user` leaves such a path as typed). Bad input, not an internal error."""
+    from .i18n import t
+
+    if isinstance(exc, ValueError) and "null byte" in str(exc):
+        return t("input.nul_in_path")
+    if isinstance(exc, RuntimeError) and "home directory" in str(exc):
+        return t("input.no_home")
+    return None
+
+
+def _full_disk_message(exc: BaseException) -> str | None:
+    """The disk-full message when a full disk caused `exc` (SQLITE_FULL, ENOSPC anywhere on the way), whatever
+    the error that reached here said ("cannot write", "backup failed", "not a teikan database"...)."""
+    from pathlib import Path
+
+    from .i18n import t
+    from .store.connection import disk_full_in, resolve_path
+
+    params = getattr(exc, "params", None) or {}
+    if getattr(exc, "key", None) == "db.disk_full":
+        return None
+    path = Path(str(params["path"])) if params.get("path") else resolve_path(state.db_option)
+    if not disk_full_in(exc, path.parent):
+        return None
+    return t("db.disk_full", path=str(path))
 
 
 def _one_line(text: str) -> str:

@@ -48,7 +48,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Callable, Iterable, Iterator, NamedTuple, Sequence
 
-from .dates import parse_date
+from .dates import parse_date, support_end
 from .errors import InputError, TeikanError
 from .names import COLUMN_KINDS, label, match_key, name_key
 from .render import excel_row, excel_value, plain_row, safe_text
@@ -1027,9 +1027,25 @@ def csv_chunks(rows: Iterable[list[str]], size: int = 5000) -> Iterator[str]:
 
 
 class Pseudonyms:
-    """Stable, one-way replacements for the values that identify a person (see the module docstring)."""
+    """`export --pseudonymize` (SPEC §13): what identifies a person replaced, coarsened or dropped, so that the file
+    still imports and the month's rules still run on it (a vendor's bug report, a researcher).
 
-    PREFIX = {"name": "P-", "kana": "K-", "employer": "E-", "staff": "S-", "note": "N-"}
+    - replaced by stable, one-way pseudonyms (HMAC-SHA-256 under the database's secret, see the module
+      docstring): client names `P-…`, employers `E-…`, staff names `S-…`; certificate numbers by other ten-digit
+      numbers, distinct for distinct numbers;
+    - coarsened: every date to the first day of its month. `YYYY-MM-01`, not `YYYY-MM`: a date column reads
+      a date (a month is refused there), so the file imports as it is. A service that started after the 1st
+      may end (and have contacts) in a 37th calendar month; there the date becomes the first day of the coarse
+      service's last month, which a service of 36 months from the 1st still covers;
+    - dropped: free text (notes; kana, a name's reading), disability kinds (with the months of employment and
+      support they would single out a person's 障害種別 in an office of a few dozen clients, and no rule reads
+      them), the interim-support end (it only places the eligibility day, which the coarse dates keep valid).
+
+    Left as they are: codes (contact types, place, concerns, center reason, prior service, end reason, role,
+    reduced hours) and numbers (minutes, hours). The README lists them ("Keeping the data safe").
+    """
+
+    PREFIX = {"name": "P-", "employer": "E-", "staff": "S-"}
 
     def __init__(self, secret: bytes) -> None:
         self.secret = secret
@@ -1061,15 +1077,32 @@ class Pseudonyms:
         return self.certificates[value]
 
     def client(self, c: Client) -> Client:
-        return replace(c, name=self.text("name", c.name), kana=self.text("kana", c.kana),
-                       employer=self.text("employer", c.employer), certificate=self.certificate(c.certificate),
-                       staff=self.text("staff", c.staff), note=self.text("note", c.note))
+        start = month_of(c.support_start)
+        last = month_of(support_end(start))  # the first day of the coarse service's last month
+        return replace(c, name=self.text("name", c.name), kana=None, employer=self.text("employer", c.employer),
+                       certificate=self.certificate(c.certificate), staff=self.text("staff", c.staff), note=None,
+                       disabilities=(), interim_support_end=None, grant_until=month_of(c.grant_until),
+                       employment_start=month_of(c.employment_start), employment_end=month_of(c.employment_end),
+                       support_start=start, ended_on=_at_most(month_of(c.ended_on), last),
+                       job_change=month_of(c.job_change), reemployed=month_of(c.reemployed))
 
-    def contact(self, c: Contact) -> Contact:
-        return replace(c, staff=self.text("staff", c.staff), note=self.text("note", c.note))
+    def contact(self, c: Contact, client: Client) -> Contact:
+        """`client` is the contact's client as `client()` made it: the date stays inside its coarse service."""
+        last = client.ended_on or month_of(client.support_end)
+        return replace(c, date=_at_most(month_of(c.date), last), staff=self.text("staff", c.staff), note=None)
 
     def assignment(self, a: Assignment) -> Assignment:
-        return replace(a, name=self.text("staff", a.name))
+        return replace(a, name=self.text("staff", a.name), from_date=month_of(a.from_date),
+                       until_date=month_of(a.until_date))
+
+
+def month_of(day: date | None) -> date | None:
+    """The first day of the month of `day` (a date coarsened to its month)."""
+    return None if day is None else day.replace(day=1)
+
+
+def _at_most(day: date | None, limit: date) -> date | None:
+    return None if day is None else min(day, limit)
 
 
 def format_hours(value: float) -> str:

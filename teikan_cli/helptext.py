@@ -698,8 +698,10 @@ COMMANDS = {
                     "データベースをバックアップ（使用中でも安全にコピー）"),
         "examples": ("teikan backup /media/usb/teikan-2026-04-30.db", "teikan backup /media/usb/"),
         "params": {
-            "DEST": ("Backup file, or an existing folder (a dated file is made in it).",
-                     "バックアップ先のファイル、または既存のフォルダー（日付入りのファイルを作成）"),
+            "DEST": ("Backup file, or a folder (one that exists, or any path ending in /) to make a dated file in. "
+                     "A missing last folder is made (0700); a deeper missing one is refused.",
+                     "バックアップ先のファイル、またはフォルダ（既存のもの、または / で終わるパス。日付入りのファイルを"
+                     "作成）。最後のフォルダがなければ作成（0700）、その上もなければ中止"),
             "--force": ("Replace DEST if it exists.", "DEST が既にあれば上書き"),
         },
         "common": _WRITE,

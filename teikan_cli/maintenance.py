@@ -21,6 +21,7 @@ True
 
 from __future__ import annotations
 
+import re
 import stat
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -91,12 +92,14 @@ def plan_purge(rows: list[RetentionRow], before: date) -> PurgePlan:
     return PurgePlan(before, purge, len(rows) - len(purge) - not_ended, not_ended)
 
 
-def purge_json(plan: PurgePlan, as_of: date, dry_run: bool) -> dict:
-    """`purge --format json`: who would be (or was) removed, and how many are kept and why."""
+def purge_json(plan: PurgePlan, as_of: date, dry_run: bool, wal_emptied: bool | None = None) -> dict:
+    """`purge --format json`: who would be (or was) removed, how many are kept and why, and (not on a dry run)
+    whether the WAL could be emptied of what was removed."""
     rows = [row.as_json() for row in plan.purge]
     return {"before": plan.before.isoformat(), "as_of": as_of.isoformat(), "dry_run": dry_run,
             "purged": 0 if dry_run else len(rows), "clients": rows,
-            "kept": {"within_retention": plan.within_retention, "not_ended": plan.not_ended}}
+            "kept": {"within_retention": plan.within_retention, "not_ended": plan.not_ended},
+            "wal_emptied": None if dry_run else wal_emptied}
 
 
 def purge_audit_detail(plan: PurgePlan) -> str:
@@ -153,40 +156,179 @@ def permission_checks(path: str, file_mode: int, folder: str, folder_mode: int,
     return checks
 
 
-def database_checks(app_id: int, expected_app_id: int, version: int, supported: int,
-                    integrity: list[str] | None, foreign_keys: int | None, chain=()) -> list[Check]:
-    """The content lines of `doctor`: what the file says it is, whether SQLite finds it sound, and whether the
-    audit trail's hash chain verifies (`chain`: `()` when it does, (row id, why) at the first row that does
-    not, `"older"` for a file whose schema has no chain yet, None when unreadable)."""
-    checks = [
-        Check("application-id", app_id == expected_app_id,
-              "doctor.app_id_ok" if app_id == expected_app_id else "doctor.app_id_bad", {"value": f"0x{app_id:08x}"}),
-    ]
-    if version == supported:
-        checks.append(Check("schema-version", True, "doctor.schema_ok", {"version": version}))
+@dataclass(frozen=True)
+class BadValue:
+    """A stored value that should not be there: the first one found in `table.column`, and how many there are."""
+
+    table: str
+    column: str
+    value: object
+    count: int
+
+    @property
+    def where(self) -> str:
+        return f"{self.table}.{self.column}"
+
+
+NOT_APPLICABLE = "n/a"  # a check the file's schema version has nothing for
+
+
+@dataclass(frozen=True)
+class Examination:
+    """What `doctor` and `restore` found in a file (SPEC §13). None: that part could not be read.
+
+    `schema`: how the schema differs from teikan's own for `version` ([] when it is teikan's); `integrity`: the
+    lines of `PRAGMA integrity_check` on a writable connection (which also checks CHECK and NOT NULL);
+    `broken_references`: rows of `PRAGMA foreign_key_check`; `dates`: date and month columns holding a day that
+    does not exist; `names`: names not stored after the name rule; `kinds`: (schema 3–5) contacts whose type bits
+    disagree with their types, or that have no type; `chain`: the first audit row that does not verify (id, why),
+    `()` when all do, `"older"` before the chain existed."""
+
+    app_id: int
+    version: int
+    schema: list | None = None
+    integrity: list[str] | None = None
+    broken_references: int | None = None
+    dates: list[BadValue] | None = None
+    names: list[BadValue] | str | None = NOT_APPLICABLE
+    kinds: int | str | None = NOT_APPLICABLE
+    chain: tuple | str | None = ()
+
+
+CONSTRAINT_LINES = ("CHECK constraint failed", "NULL value in", "NOT NULL constraint failed")
+
+
+def database_checks(exam: Examination, expected_app_id: int, supported: int) -> list[Check]:
+    """The content lines of `doctor`: what the file says it is, whether its schema is teikan's, whether SQLite
+    finds it sound and every row keeps the schema's rules, whether its dates exist and its derived values
+    agree, and whether the audit trail's hash chain verifies."""
+    app_ok = exam.app_id == expected_app_id
+    checks = [Check("application-id", app_ok, "doctor.app_id_ok" if app_ok else "doctor.app_id_bad",
+                    {"value": f"0x{exam.app_id:08x}"})]
+    if exam.version == supported:
+        checks.append(Check("schema-version", True, "doctor.schema_ok", {"version": exam.version}))
     else:
-        checks.append(Check("schema-version", False, "doctor.schema_old", {"version": version, "supported": supported}))
-    if integrity is None:
-        checks.append(Check("integrity", False, "doctor.unreadable", {}))
-    elif integrity == ["ok"]:
-        checks.append(Check("integrity", True, "doctor.integrity_ok", {}))
-    else:
-        checks.append(Check("integrity", False, "doctor.integrity_bad", {"count": len(integrity)}))
-    if foreign_keys is None:
+        checks.append(Check("schema-version", False, "doctor.schema_old",
+                            {"version": exam.version, "supported": supported}))
+    checks.append(_schema_check(exam))
+    checks.append(_integrity_check(exam.integrity))
+    if exam.broken_references is None:
         checks.append(Check("foreign-keys", False, "doctor.unreadable", {}))
     else:
-        checks.append(Check("foreign-keys", foreign_keys == 0,
-                            "doctor.fk_ok" if foreign_keys == 0 else "doctor.fk_bad", {"count": foreign_keys}))
+        ok = exam.broken_references == 0
+        checks.append(Check("foreign-keys", ok, "doctor.fk_ok" if ok else "doctor.fk_bad",
+                            {"count": exam.broken_references}))
+    checks.append(_values_check("dates", exam.dates, "doctor.dates_ok", "doctor.dates_bad"))
+    if exam.names != NOT_APPLICABLE:
+        checks.append(_values_check("names", exam.names, "doctor.names_ok", "doctor.names_bad"))
+    if exam.kinds != NOT_APPLICABLE:
+        if exam.kinds is None:
+            checks.append(Check("contact-kinds", False, "doctor.unreadable", {}))
+        else:
+            checks.append(Check("contact-kinds", exam.kinds == 0,
+                                "doctor.kinds_ok" if exam.kinds == 0 else "doctor.kinds_bad", {"count": exam.kinds}))
+    checks.append(_chain_check(exam.chain))
+    return checks
+
+
+def _schema_check(exam: Examination) -> Check:
+    if exam.schema is None:
+        return Check("schema", False, "doctor.unreadable", {})
+    if not exam.schema:
+        return Check("schema", True, "doctor.schema_match", {"version": exam.version})
+    return Check("schema", False, "doctor.schema_differs", {"what": describe_differences(exam.schema)})
+
+
+def _integrity_check(lines: list[str] | None) -> Check:
+    if lines is None:
+        return Check("integrity", False, "doctor.unreadable", {})
+    if lines == ["ok"]:
+        return Check("integrity", True, "doctor.integrity_ok", {})
+    if all(line.startswith(CONSTRAINT_LINES) for line in lines):
+        return Check("integrity", False, "doctor.constraints_bad", {"count": len(lines),
+                                                                   "first": constraint_phrase(lines[0])})
+    return Check("integrity", False, "doctor.integrity_bad", {"count": len(lines)})
+
+
+_CONSTRAINT_LINE = re.compile(r"^(?:(?P<check>CHECK constraint failed in)|NULL value in|NOT NULL constraint failed:?)"
+                              r" (?P<where>.+)$")
+
+
+def constraint_phrase(line: str) -> str:
+    """A line of `PRAGMA integrity_check` about a rule as the reader's language says it (SQLite's own English
+    line in English).
+
+    >>> constraint_phrase("CHECK constraint failed in contacts")
+    'CHECK constraint failed in contacts'
+    """
+    from .i18n import t
+
+    found = _CONSTRAINT_LINE.match(line)
+    if found is None:
+        return line
+    return t("doctor.constraint.check" if found["check"] else "doctor.constraint.not_null", where=found["where"])
+
+
+def _values_check(code: str, found: list[BadValue] | None, ok_key: str, bad_key: str) -> Check:
+    if found is None:
+        return Check(code, False, "doctor.unreadable", {})
+    if not found:
+        return Check(code, True, ok_key, {})
+    first = found[0]
+    return Check(code, False, bad_key, {"count": sum(b.count for b in found), "where": first.where,
+                                        "value": first.value})
+
+
+def _chain_check(chain) -> Check:
     # 基準省令 第206条の11 (記録の整備) / 電子保存: an altered or deleted record must show it (SPEC §12).
     if chain is None:
-        checks.append(Check("audit-chain", False, "doctor.unreadable", {}))
-    elif chain == "older":
-        checks.append(Check("audit-chain", False, "doctor.chain_older", {}))
-    elif chain:
-        checks.append(Check("audit-chain", False, f"doctor.chain_bad.{chain[1]}", {"row": chain[0]}))
-    else:
-        checks.append(Check("audit-chain", True, "doctor.chain_ok", {}))
-    return checks
+        return Check("audit-chain", False, "doctor.unreadable", {})
+    if chain == "older":
+        return Check("audit-chain", False, "doctor.chain_older", {})
+    if chain:
+        return Check("audit-chain", False, f"doctor.chain_bad.{chain[1]}", {"row": chain[0]})
+    return Check("audit-chain", True, "doctor.chain_ok", {})
+
+
+def restore_problem(checks: list[Check]) -> Check | None:
+    """The first reason a file cannot be restored: any content check that fails, except an older schema version
+    and an audit trail not chained yet (a backup from an older teikan is migrated)."""
+    for check in checks:
+        if not (check.ok or check.code == "schema-version" or check.key == "doctor.chain_older"):
+            return check
+    return None
+
+
+def describe_differences(found, limit: int = 4) -> str:
+    """How a schema differs from teikan's (`fingerprint.Difference`s) as one short phrase: the first few, then
+    how many more."""
+    from .i18n import t
+
+    parts = [_difference_phrase(d) for d in found[:limit]]
+    if len(found) > limit:
+        parts.append(t("schema.more", count=len(found) - limit))
+    return "; ".join(parts)
+
+
+def _difference_phrase(d) -> str:
+    """One difference: what it is, and where `fingerprint.explain` could tell (the table a trigger or an index is
+    on, the columns of a changed table, the rows of a foreign one)."""
+    from .i18n import t
+
+    kind = t(f"schema.kind.{d.type}")
+    if d.what == "foreign" and d.table:
+        return t("schema.foreign_on", type=kind, name=d.name, table=d.table)
+    if d.what == "foreign" and d.rows is not None:
+        return t("schema.foreign_rows", type=kind, name=d.name, rows=d.rows)
+    if d.what == "missing" and d.table:
+        return t("schema.missing_on", type=kind, name=d.name, table=d.table)
+    if d.what == "changed" and d.missing is not None:
+        how = [t(f"schema.columns_{part}", columns=", ".join(columns))
+               for part, columns in (("missing", d.missing), ("extra", d.extra), ("altered", d.altered)) if columns]
+        if not how:
+            return t("schema.changed_rules", type=kind, name=d.name)
+        return t("schema.changed_columns", type=kind, name=d.name, how="; ".join(how))
+    return t(f"schema.{d.what}", type=kind, name=d.name)
 
 
 def header_facts(head: bytes) -> tuple[int, int] | None:

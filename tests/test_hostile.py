@@ -22,7 +22,10 @@ from hypothesis import strategies as st
 
 from conftest import database_dump as _dump, run_cli
 
-HOSTILE_EXAMPLES = int(__import__("os").environ.get("TEIKAN_HOSTILE_EXAMPLES", "30"))
+# Generated command lines per command (the heavy `demo` gets a quarter): 33 × 32 + 8 = 1,064 by default, over all 34
+# commands. Set TEIKAN_HOSTILE_EXAMPLES higher for a longer run.
+HOSTILE_EXAMPLES = int(os.environ.get("TEIKAN_HOSTILE_EXAMPLES", "32"))
+HEAVY = {"demo": 4}  # divisor of HOSTILE_EXAMPLES for commands that build a whole database
 AS_OF = "--as-of=2025-06-15"
 
 NASTY = [
@@ -92,14 +95,73 @@ COMMANDS: dict[str, tuple[list[list[str]], dict[str, tuple[list[str], bool]]]] =
     "purge": ([[]], {"--before": (["2025-06-01", "2020-01-01", "R2.1.1"], False), "--dry-run": ([], False),
                      "--format": (["table", "json", "csv"], False)}),
     "doctor": ([[]], {"--format": (["table", "json"], False)}),
+    "init": ([[]], {
+        "--office-name": (["みどり事業所"], False), "--office-number": (["1234567890"], False),
+        "--fulltime-hours": (["40", "32"], False), "--opened": (["2024-04-01"], False), "--rate-tier": (["1", "7"], False),
+        "--office-address": (["東京都"], False), "--office-phone": (["03-0000-0000"], False),
+    }),
+    "end-client": ([["1"], ["0123456789"]], {
+        "--date": (["2025-06-10", "2025-06-15"], False),
+        "--reason": (["period-end", "job-loss", "user-request", "handover", "other", "離職"], False),
+    }),
+    "delete-client": ([["1"], ["2"]], {"--reason": (["登録誤り"], False)}),
+    "edit-visit": ([["1"], ["2"], ["99"]], {
+        "--date": (DATES, False), "--type": (["face", "remote"], True), "--staff": (["佐藤"], False),
+        "--minutes": (["30"], False), "--place": (["home"], False), "--concern": (["attendance"], True),
+        "--center-reason": (["advice"], False), "--note": (["直した"], False), "--shareable": ([], False),
+        "--not-shareable": ([], False),
+    }),
+    "delete-visit": ([["1"], ["2"]], {"--reason": (["二重登録"], False)}),
+    "staff": ([[]], {"--month": (MONTHS, False), "--format": (["table", "json", "csv"], False), "--excel": ([], False)}),
+    "end-staff": ([["佐藤"], ["高橋"]], {"--until": (["2025-06-30", "2025-06-15"], False),
+                                       "--role": (["supporter", "manager"], False)}),
+    "delete-staff": ([["1"], ["2"]], {"--reason": (["入力誤り"], False)}),
+    "monitor": ([["1"]], {"--date": (DATES, False), "--note": (["順調"], False)}),
+    "support-report": ([["1"]], {
+        "--month": (MONTHS, False), "--format": (["md", "text", "html"], False), "--copy": (["client", "employer"], False),
+        "--output": (["report.html", "report.md"], False), "--force": ([], False), "--wareki": ([], False),
+    }),
+    "service-record": ([["1"], []], {
+        "--month": (MONTHS, False), "--all": ([], False), "--format": (["table", "json", "csv", "html"], False),
+        "--output": (["record.html", "record.csv"], False), "--force": ([], False),
+    }),
+    "handovers": ([[]], {"--within": (["180", "0", "3650"], False), "--format": (["table", "json", "csv"], False),
+                         "--excel": ([], False), "--wareki": ([], False)}),
+    "due": ([[]], {"--staff": (["佐藤"], False), "--month": (MONTHS, False), "--format": (["table", "json", "csv"], False),
+                   "--excel": ([], False)}),
+    "watch": ([[]], {"--months": (["3", "1", "12"], False), "--format": (["table", "json", "csv"], False),
+                     "--excel": ([], False)}),
+    "rate": ([[]], {"--fiscal-year": (["2025", "2024", "R7"], False), "--what-if": ([], False),
+                    "--format": (["table", "json", "csv"], False), "--excel": ([], False)}),
+    "import": ([["clients", "clients.csv"], ["contacts", "contacts.csv"], ["staff", "staff.csv"],
+                ["contacts", "hostile.csv"], ["clients", "cut.csv"], ["staff", "garbage.bin"], ["clients", "sjis.csv"],
+                ["contacts", "empty.csv"], ["clients", "."], ["staff", "-"]], {"--dry-run": ([], False)}),
+    "export": ([["clients"], ["contacts"], ["staff"]], {
+        "--output": (["out.csv", "clients.csv"], False), "--force": ([], False), "--excel": ([], False),
+        "--pseudonymize": ([], False),
+    }),
+    "backup": ([["backup.db"], ["."], ["good.db"], ["teikan.db"]], {"--force": ([], False)}),
+    "restore": ([["good.db"], ["text.db"], ["other.db"], ["missing.db"], ["."]], {"--force": ([], False)}),
+    "demo": ([[]], {"--path": (["demo.db", "good.db"], False)}),
 }
-# purge finds no ended client in this office: like the listings, it must leave the file as it was
-READ_ONLY = {"clients", "show-client", "visits", "report", "check", "purge", "doctor"}
+# Commands that leave the database as it was whatever happens (purge finds no ended client in this office).
+READ_ONLY = {"clients", "show-client", "visits", "report", "check", "purge", "doctor", "staff", "handovers", "due",
+             "watch", "rate", "export", "support-report", "service-record", "demo"}
 REQUIRED = {
     "add-client": {"--employment-start", "--support-start"}, "log-visit": {"--type", "--date"},
     "add-staff": {"--role", "--hours"}, "plan": {"--date"}, "share-report": {"--month"}, "report": {"--month"},
-    "purge": {"--before"},
+    "purge": {"--before"}, "end-client": {"--date", "--reason"}, "delete-client": {"--reason"},
+    "delete-visit": {"--reason"}, "end-staff": {"--until"}, "delete-staff": {"--reason"}, "monitor": {"--date"},
+    "support-report": {"--month"}, "service-record": {"--month"},
 }
+# Arguments and options naming a file: a generated value is kept inside the test's folder (no `/`), so that a
+# run as root never writes, or reads from, anywhere else.
+PATH_OPTIONS = {"--output", "--path"}
+PATH_ARGUMENTS = {"import": 1, "backup": 0, "restore": 0}
+
+
+def _inside(value: str) -> str:
+    return value.replace("/", "_")
 
 
 def _setup() -> None:
@@ -108,8 +170,31 @@ def _setup() -> None:
          "--certificate", "0123456789", AS_OF),
         ("add-staff", "佐藤", "--role", "supporter", "--hours", "40", AS_OF),
         ("log-visit", "1", "--date", "2025-06-01", "--type", "face", "--note", "初回", AS_OF),
+        ("plan", "1", "--date", "2024-10-15", "--consent-date", "2024-10-20", AS_OF),
     ):
-        assert run_cli(*args).exit_code == 0
+        assert run_cli(*args).exit_code == 0, args
+
+
+def _files_for(command: str, folder: Path) -> None:
+    """The files the file-taking commands are given, in the test's folder (its working directory)."""
+    examples = Path(__file__).parent.parent / "examples"
+    for kind in ("clients", "contacts", "staff"):
+        (folder / f"{kind}.csv").write_bytes((examples / f"{kind}-utf8.csv").read_bytes())
+    (folder / "hostile.csv").write_text(
+        "client,date,types,note\n1,2025-06-02,face,=HYPERLINK(\"http://x\")\n1,2025-06-03,face,\x1b[2J\u202e\n"
+        "'; DROP TABLE clients; --,2025-06-04,face,x\n", encoding="utf-8")
+    (folder / "cut.csv").write_text('name,employment_start,support_start,note\n鈴木,2024-04-01,2024-10-01,"cut',
+                                    encoding="utf-8")
+    (folder / "garbage.bin").write_bytes(bytes(range(256)) * 8)
+    (folder / "sjis.csv").write_bytes((examples / "clients-cp932.csv").read_bytes())
+    (folder / "empty.csv").write_bytes(b"")
+    (folder / "text.db").write_text("not a database\n" * 100)
+    other = sqlite3.connect(folder / "other.db")
+    other.execute("CREATE TABLE clients (id INTEGER PRIMARY KEY, name TEXT)")
+    other.commit()
+    other.close()
+    if command in ("restore", "backup", "demo"):
+        assert run_cli("backup", str(folder / "good.db"), AS_OF).exit_code == 0
 
 
 @st.composite
@@ -117,11 +202,21 @@ def command_lines(draw, command: str) -> list[str]:
     positionals, options = COMMANDS[command]
     args = [command]
     if draw(st.integers(0, 3)) == 0:
-        args.append(draw(HOSTILE))
+        chosen = list(draw(st.sampled_from(positionals)))
+        if chosen:
+            at = draw(st.integers(0, len(chosen) - 1))
+            chosen[at] = draw(HOSTILE)
+            if PATH_ARGUMENTS.get(command) == at:
+                chosen[at] = _inside(chosen[at])
+        else:
+            chosen = [draw(HOSTILE)]
+        args += chosen
     else:
         args += draw(st.sampled_from(positionals))
     optional = sorted(set(options) - REQUIRED.get(command, set()))
-    chosen = sorted(REQUIRED.get(command, set())) + draw(st.lists(st.sampled_from(optional), max_size=4, unique=True))
+    chosen = sorted(REQUIRED.get(command, set()))
+    if optional:
+        chosen += draw(st.lists(st.sampled_from(optional), max_size=4, unique=True))
     for option in chosen:
         valid, repeatable = options[option]
         if not valid:  # a flag
@@ -130,6 +225,8 @@ def command_lines(draw, command: str) -> list[str]:
         for _ in range(draw(st.integers(1, 3)) if repeatable else 1):
             # mostly valid values, so that hostile text also reaches the code paths behind the checks
             value = draw(HOSTILE) if draw(st.integers(0, 3)) == 0 else draw(st.sampled_from(valid))
+            if option in PATH_OPTIONS:
+                value = _inside(value)
             if draw(st.booleans()):
                 args.append(f"{option}={value}")
             else:
@@ -155,7 +252,10 @@ def _check_one(args: list[str], db: Path) -> None:
     if r.exit_code == 2:
         assert after == before, (args, r)
         assert r.stdout == "", (args, r)
-        assert len(r.stderr.splitlines()) == 1 and r.stderr.startswith("Error: "), (args, r)
+        lines = r.stderr.splitlines()
+        assert lines and lines[-1].startswith("Error: "), (args, r)
+        # one line; an import lists every bad row first (SPEC §8)
+        assert len(lines) == 1 or args[0] == "import" and all(line.startswith("line ") for line in lines[:-1]), (args, r)
     if args[0] in READ_ONLY:
         assert after == before, (args, r)
 
@@ -165,11 +265,17 @@ CODES: dict[str, list[int]] = {}
 
 
 @pytest.mark.parametrize("command", sorted(COMMANDS))
-def test_hostile_command_lines(command, db_path):
+def test_hostile_command_lines(command, db_path, tmp_path, monkeypatch):
     _setup()
+    folder = tmp_path / "files"
+    folder.mkdir()
+    _files_for(command, folder)
+    monkeypatch.chdir(folder)  # relative files, and demo's default file, stay in the test's folder
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(b"name,role,hours\n"), encoding="utf-8"))
     TRIED[command] = 0
+    examples = max(1, HOSTILE_EXAMPLES // HEAVY.get(command, 1))
 
-    @settings(max_examples=HOSTILE_EXAMPLES, deadline=None, database=None,
+    @settings(max_examples=examples, deadline=None, database=None,
               suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
     @given(command_lines(command))
     def run(args):
@@ -177,10 +283,25 @@ def test_hostile_command_lines(command, db_path):
         _check_one(args, db_path)
 
     run()
-    assert TRIED[command] >= HOSTILE_EXAMPLES // 2
+    assert TRIED[command] >= examples // 2
     codes = CODES.get(command, [])
     print(f"{command}: {TRIED[command]} hostile command lines, exit 0/1/2: "
           f"{codes.count(0)}/{codes.count(1)}/{codes.count(2)}")
+
+
+def test_hostile_command_lines_cover_every_command_and_reach_the_count():
+    """Runs after the per-command tests (file order): all 34 commands, ≥ 1,000 generated lines by default."""
+    from teikan_cli.commands.catalog import COMMANDS as CATALOGUE
+
+    assert sorted(COMMANDS) == sorted(name for name, _module, _function in CATALOGUE)
+    if len(TRIED) < len(COMMANDS):
+        pytest.skip("only some of the hostile command-line tests ran")
+    total = sum(TRIED.values())
+    codes = [code for values in CODES.values() for code in values]
+    print(f"hostile command lines: {total} over {len(TRIED)} commands, exit 0/1/2: "
+          f"{codes.count(0)}/{codes.count(1)}/{codes.count(2)}, tracebacks 0")
+    if "TEIKAN_HOSTILE_EXAMPLES" not in os.environ:
+        assert total >= 1000
 
 
 # ------------------------------------------------------------------ pinned cases
@@ -264,6 +385,28 @@ def test_a_client_reference_with_undecodable_bytes_is_not_found(db_path, args):
     assert (r.exit_code, r.stdout) == (2, ""), r
     assert r.stderr.startswith("Error: no client '\\udcff") and len(r.stderr.splitlines()) == 1, r
     assert _dump(db_path) == before
+
+
+@pytest.mark.parametrize("args, said", [
+    (["backup", "a\x00b.db"], "a file name cannot hold a NUL character"),
+    (["restore", "a\x00b.db"], "no backup file at a\\x00b.db"),
+    (["backup", "x" * 300 + ".db"], "cannot write"),
+    (["restore", "x" * 300 + ".db"], "cannot read the database"),
+    (["restore", "~nosuchuser9/x.db"], "no backup file at ~nosuchuser9/x.db"),
+    (["export", "clients", "--output="], "cannot write"),
+])
+def test_a_file_name_the_system_refuses_is_one_line(db_path, tmp_path, monkeypatch, args, said):
+    """A NUL, a name too long, `~user` of nobody here, an empty name: bad input (exit 2, one line, nothing
+    written), not an internal error (found by the hostile command lines)."""
+    _setup()
+    monkeypatch.chdir(tmp_path)
+    before = _dump(db_path)
+    r = run_cli(*args, AS_OF)
+    assert (r.exit_code, r.stdout) == (2, ""), r
+    assert r.stderr.startswith("Error: ") and len(r.stderr.splitlines()) == 1, r
+    assert said in r.stderr and "internal error" not in r.stderr, r
+    assert _dump(db_path) == before
+    assert not [p for p in tmp_path.iterdir() if p.name not in ("teikan.db", "teikan.db-wal", "teikan.db-shm")]
 
 
 # ------------------------------------------------------------------ rich markup is never interpreted

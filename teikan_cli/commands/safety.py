@@ -3,7 +3,7 @@ What each decides is in `store/files.py` (the file as a whole) and `maintenance.
 
 from __future__ import annotations
 
-from pathlib import Path
+import os
 from typing import Optional
 
 import typer
@@ -36,11 +36,17 @@ def backup(
     from datetime import datetime
 
     from ..dates import JST
+    from ..store.connection import expand_user
     from ..store.files import audit_quietly, backup_database
 
     day = resolve_as_of(as_of)
     store = open_read()
-    target, counts = backup_database(store, Path(dest).expanduser(), force, day, datetime.now(JST))
+    as_folder = dest.endswith(("/", os.sep))  # `backups/`: a folder, even one that is not there yet
+    now = datetime.now(JST)
+    target, counts, removed, made = backup_database(store, expand_user(dest), force, day, now, as_folder)
+    tell_removed("backup.leftovers", removed)
+    if made is not None:
+        echo(t("backup.made_folder", path=str(made)))
     audit_quietly(store, "backup")
     echo(t("backup.done", path=str(target), **counts))
 
@@ -51,12 +57,24 @@ def restore(
     as_of: Optional[str] = as_of_opt(),
 ) -> None:
     from ..store import resolve_path
+    from ..store.connection import expand_user
     from ..store.files import restore_database
 
     resolve_as_of(as_of)
-    source, target = Path(src).expanduser(), resolve_path(state.db_option)
-    counts = restore_database(source, target, force)
+    source, target = expand_user(src), resolve_path(state.db_option)
+    counts, removed = restore_database(source, target, force)
+    tell_removed("restore.leftovers", removed)
     echo(t("restore.done", path=str(target), source=str(source), **counts))
+
+
+def tell_removed(key: str, removed: list) -> None:
+    """One line on stderr naming what an earlier, interrupted run had left and this one removed (SPEC §13)."""
+    if removed:
+        import sys
+
+        from ..render import safe_text
+
+        sys.stderr.write(safe_text(t(key, count=len(removed), files=", ".join(str(p) for p in removed))) + "\n")
 
 
 def doctor(
@@ -98,14 +116,17 @@ def purge(
         raise InputError("purge.future", before=cutoff.isoformat(), as_of=day.isoformat())
     fmt = check_format(fmt, excel=excel)
     store = open_read() if dry_run else open_write(existing=True)
-    plan = plan_purge(store.load_retention_rows(), cutoff) if dry_run else store.purge_clients(cutoff)
-    rows = [row.as_json() for row in plan.purge]
-    if fmt != "table":
-        emit(fmt, PURGE_COLUMNS, rows, purge_json(plan, day, dry_run), excel=excel)
-        return
-    if rows:
-        emit(fmt, PURGE_COLUMNS, rows, None)
-        echo(t("purge.dry_run" if dry_run else "purge.done", count=len(rows), before=cutoff.isoformat()))
+    if dry_run:
+        plan, emptied = plan_purge(store.load_retention_rows(), cutoff), True
     else:
-        echo(t("purge.none", before=cutoff.isoformat()))
-    echo(t("purge.kept", within=plan.within_retention, active=plan.not_ended))
+        plan, emptied = store.purge_clients(cutoff)
+    if fmt != "table":
+        emit(fmt, PURGE_COLUMNS, [row.as_json() for row in plan.purge], purge_json(plan, day, dry_run, emptied),
+             excel=excel)
+    else:
+        from .screens import print_purge
+
+        print_purge(plan, PURGE_COLUMNS, dry_run, emptied, store.path)
+    if not emptied:
+        # SPEC §13: success means no purged data in the file or its WAL; until then, exit 1 (as doctor's problems).
+        raise typer.Exit(1)

@@ -272,15 +272,61 @@ def print_rate(result, data: dict, day, wareki: bool) -> None:
 
 
 def print_doctor(checks) -> None:
-    """One line per check: its status, its code and what it found (the status column padded by display width;
-    on a terminal a long finding is folded under itself)."""
-    from ..render import print_lines, safe_text, width
+    """One line per check: its status, its name and what it found; on a terminal the finding is wrapped to its
+    width under its own column (a pipe gets one line per check, for grep)."""
+    echo("\n".join(doctor_lines(checks, _terminal_columns())))
+
+
+def doctor_lines(checks, columns: int | None = None) -> list[str]:
+    """`doctor`'s table: status and check name padded by display width (Japanese takes two columns a
+    character), the finding folded at `columns` with its continuation lines indented under it. English shows
+    the check's code as its name, Japanese its label; JSON always has the code."""
+    from ..helpscreen import wrap
+    from ..render import safe_text, width
 
     statuses = [t("doctor.ok" if c.ok else "doctor.problem") for c in checks]
-    size = max([8] + [width(s) for s in statuses])
-    code_size = max([15] + [len(c.code) for c in checks])
-    print_lines([f"{status}{' ' * (size - width(status) + 1)}{c.code:<{code_size}} {safe_text(t(c.key, **c.params))}"
-                 for status, c in zip(statuses, checks)], hang=size + code_size + 2)
+    names = [t(f"doctor.check.{c.code}") for c in checks]
+    status_size = max(width(t("doctor.ok")), width(t("doctor.problem"))) + 2
+    name_size = max(map(width, names), default=0) + 2
+    indent = status_size + name_size
+    lines = []
+    for status, name, c in zip(statuses, names, checks):
+        text = safe_text(t(c.key, **c.params))
+        body = wrap(text, max(columns - indent, 20)) if columns else [text]
+        head = f"{status}{' ' * (status_size - width(status))}{name}{' ' * (name_size - width(name))}"
+        lines.append(head + body[0])
+        lines += [" " * indent + line for line in body[1:]]
+    return lines
+
+
+def _terminal_columns() -> int | None:
+    """The terminal's width when stdout is one (COLUMNS, else the terminal's own), else None."""
+    import shutil
+    import sys
+
+    try:
+        if not sys.stdout.isatty():
+            return None
+    except (AttributeError, ValueError):
+        return None
+    return shutil.get_terminal_size((80, 24)).columns
+
+
+def print_purge(plan, columns, dry_run: bool, emptied: bool, path) -> None:
+    """purge as a table: who is (or would be) removed, how many are kept and why, and whether the WAL could
+    be emptied of what was removed."""
+    from .common import emit
+
+    before = plan.before.isoformat()
+    rows = [row.as_json() for row in plan.purge]
+    if rows:
+        emit("table", columns, rows, None)
+        echo(t("purge.dry_run" if dry_run else "purge.done", count=len(rows), before=before))
+    else:
+        echo(t("purge.none", before=before))
+    echo(t("purge.kept", within=plan.within_retention, active=plan.not_ended))
+    if not emptied:
+        echo(t("purge.wal_busy", path=str(path), before=before))
 
 
 def print_handovers(rows, wareki: bool, title: str | None = None) -> None:

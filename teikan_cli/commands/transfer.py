@@ -143,7 +143,10 @@ def _export_records(store, what: str, pseudonymize: bool):
     clients = [hide.client(c) if hide else c for c in store.load_clients()]
     if what == "clients":
         return clients, None
-    return (hide.contact(c) if hide else c for c in store.iter_contacts()), csvio.client_refs(clients)
+    if hide is None:
+        return store.iter_contacts(), csvio.client_refs(clients)
+    by_id = {c.id: c for c in clients}  # a pseudonymized contact stays inside its client's coarse service
+    return (hide.contact(c, by_id[c.client_id]) for c in store.iter_contacts()), csvio.client_refs(clients)
 
 
 def _refuse_existing(output: str | None, force: bool) -> None:
@@ -151,6 +154,8 @@ def _refuse_existing(output: str | None, force: bool) -> None:
 
     from ..errors import InputError
 
+    if output is not None and not output.strip():  # `--output ''`: no file name at all (found by test_hostile)
+        raise InputError("output.cannot_write", path=output)
     if output is not None and not force and Path(output).expanduser().exists():
         raise InputError("output.exists", path=output)
 

@@ -22,12 +22,18 @@ BUSY_TIMEOUT_MS = 15000
 def resolve_path(option: str | None) -> Path:
     """SPEC §1: `--db` > `TEIKAN_DB` > `$XDG_DATA_HOME/teikan/teikan.db` (~/.local/share by default)."""
     if option:
-        return Path(option).expanduser()
+        return expand_user(option)
     env = os.environ.get("TEIKAN_DB")
     if env:
-        return Path(env).expanduser()
+        return expand_user(env)
     base = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
     return Path(base) / "teikan" / "teikan.db"
+
+
+def expand_user(text: str) -> Path:
+    """`~/x` and `~user/x` as the shell reads them; a `~name` of no user on this machine stays as typed
+    (`Path.expanduser` raises RuntimeError there)."""
+    return Path(os.path.expanduser(text))
 
 
 def check_header(path: Path) -> None:
@@ -72,19 +78,54 @@ def _create_file(path: Path) -> tuple[bool, Path | None]:
     return True, made
 
 
-def is_disk_full(exc: BaseException) -> bool:
-    """SQLITE_FULL or ENOSPC: said as such (SPEC §13), never as "busy" or "not a teikan database"."""
+SQLITE_BUSY, SQLITE_LOCKED, SQLITE_IOERR, SQLITE_FULL = 5, 6, 10, 13
+LOW_ON_SPACE = 1 << 20  # bytes: an I/O error with less free space than this is the disk being full
+
+
+def is_disk_full(exc: BaseException, folder: Path | None = None) -> bool:
+    """SQLITE_FULL or ENOSPC: said as such (SPEC §13), never as "busy" or "not a teikan database".
+
+    SQLite reports a full disk as SQLITE_FULL when a page cannot be written, but as an I/O error when the WAL
+    index (`-shm`) cannot be extended, as on a full tmpfs: an I/O error in a `folder` with (almost) no free space
+    left is a full disk too."""
     import errno
 
-    if isinstance(exc, OSError) and exc.errno in (errno.ENOSPC, errno.EDQUOT):
+    if isinstance(exc, OSError):
+        return exc.errno in (errno.ENOSPC, errno.EDQUOT)
+    if not isinstance(exc, sqlite3.Error):
+        return False
+    code = (getattr(exc, "sqlite_errorcode", None) or 0) & 0xFF
+    if code == SQLITE_FULL or "disk is full" in str(exc).lower():
         return True
-    text = str(exc).lower()
-    return isinstance(exc, sqlite3.Error) and ("disk is full" in text or "database or disk is full" in text)
+    return code == SQLITE_IOERR and folder is not None and low_on_space(folder)
+
+
+def disk_full_in(exc: BaseException | None, folder: Path | None = None) -> bool:
+    """Whether a full disk is the cause of `exc` or of any exception it was raised from or during."""
+    seen = set()
+    while exc is not None and id(exc) not in seen:
+        seen.add(id(exc))
+        if is_disk_full(exc, folder):
+            return True
+        exc = exc.__cause__ or exc.__context__
+    return False
+
+
+def low_on_space(folder: Path) -> bool:
+    for candidate in (folder, *folder.parents):
+        try:
+            facts = os.statvfs(candidate)
+        except OSError:
+            continue
+        free = facts.f_bfree if os.geteuid() == 0 else facts.f_bavail  # root may use the reserved blocks
+        return free * facts.f_frsize < LOW_ON_SPACE
+    return False
 
 
 def _is_busy(exc: BaseException) -> bool:
+    code = (getattr(exc, "sqlite_errorcode", None) or 0) & 0xFF
     text = str(exc).lower()
-    return "locked" in text or "busy" in text
+    return code in (SQLITE_BUSY, SQLITE_LOCKED) or "locked" in text or "busy" in text
 
 
 class StoreBase:
@@ -125,7 +166,7 @@ class StoreBase:
                 raise self._failure(exc) from None
 
     def _failure(self, exc: BaseException) -> DatabaseError:
-        if is_disk_full(exc):
+        if is_disk_full(exc, self.path.parent):
             return DatabaseError("db.disk_full", path=str(self.path))
         return DatabaseError("db.locked" if _is_busy(exc) else "db.unreadable", path=str(self.path))
 
@@ -156,12 +197,13 @@ class StoreBase:
 
 
 def open_store(path: Path, *, create: bool, who: str | None = None, cls=None):
-    """Open (and with `create`, make) a teikan database. Refuses foreign, newer or unreadable files untouched."""
+    """Open (and with `create`, make) a teikan database. Refuses, untouched, a foreign, newer or unreadable file
+    and one whose schema is not what teikan builds for its version (SPEC §13): nothing is written before that."""
     if cls is None:
         from . import Store as cls
     created = False
     made_folder: Path | None = None
-    if not path.exists():
+    if not _exists(path):
         if not create:
             raise DatabaseError("db.missing", path=str(path))
         created, made_folder = _create_file(path)
@@ -171,11 +213,11 @@ def open_store(path: Path, *, create: bool, who: str | None = None, cls=None):
         check_header(path)
     try:
         conn = sqlite3.connect(path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None, check_same_thread=False)
-    except sqlite3.Error:
-        raise DatabaseError("db.unreadable", path=str(path)) from None
+    except sqlite3.Error as exc:
+        raise open_failure(exc, path, "db.unreadable") from None
     try:
-        version, app_id, tables = _inspect(conn, path)
-        if app_id not in (0, APPLICATION_ID) or (app_id == 0 and tables):
+        version, app_id, objects, schema = _inspect(conn, path)
+        if app_id not in (0, APPLICATION_ID) or (app_id == 0 and objects):
             # Another program's SQLite file: never altered.
             raise DatabaseError("db.not_teikan", path=str(path))
         if version > SCHEMA_VERSION:
@@ -185,6 +227,8 @@ def open_store(path: Path, *, create: bool, who: str | None = None, cls=None):
         if version < SCHEMA_VERSION and not create and app_id == 0:
             # An empty file is not a database yet; reading it creates nothing.
             raise DatabaseError("db.empty", path=str(path))
+        if version:
+            check_schema(path, version, schema, conn)
         conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
         if conn.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
             conn.execute("PRAGMA journal_mode = WAL")
@@ -204,9 +248,65 @@ def open_store(path: Path, *, create: bool, who: str | None = None, cls=None):
         conn.close()
         if created:
             _remove_quietly(path, made_folder)
-        if is_disk_full(exc):
-            raise DatabaseError("db.disk_full", path=str(path)) from None
-        raise DatabaseError("db.not_teikan", path=str(path)) from None
+        raise open_failure(exc, path) from None
+
+
+def open_for_replacement(path: Path, cls=None):
+    """The existing database `restore` replaces: a teikan file (or an empty one) of a version this teikan knows.
+    Its schema is not checked and it is not migrated — its whole content is about to be replaced — so that a
+    tampered database can be restored from a sound backup."""
+    if cls is None:
+        from . import Store as cls
+    if path.is_dir():
+        raise DatabaseError("db.not_teikan", path=str(path))
+    check_header(path)
+    try:
+        conn = sqlite3.connect(path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None, check_same_thread=False)
+    except sqlite3.Error as exc:
+        raise open_failure(exc, path, "db.unreadable") from None
+    try:
+        version, app_id, objects, _schema = _inspect(conn, path)
+        if app_id not in (0, APPLICATION_ID) or (app_id == 0 and objects):
+            raise DatabaseError("db.not_teikan", path=str(path))
+        if version > SCHEMA_VERSION:
+            raise DatabaseError("db.newer", path=str(path), version=version, supported=SCHEMA_VERSION)
+        conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        if conn.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
+            conn.execute("PRAGMA journal_mode = WAL")
+        return cls(conn, path)
+    except DatabaseError:
+        conn.close()
+        raise
+    except sqlite3.DatabaseError as exc:
+        conn.close()
+        raise open_failure(exc, path) from None
+
+
+def _exists(path: Path) -> bool:
+    try:
+        return path.exists()
+    except (OSError, ValueError):  # a name too long or holding a NUL, a folder that cannot be searched
+        raise DatabaseError("db.unreadable", path=str(path)) from None
+
+
+def check_schema(path: Path, version: int, schema: dict[str, str], conn: sqlite3.Connection) -> None:
+    """Refuse a file whose schema is not teikan's own for its version (a trigger, a view, a dropped index...),
+    saying what differs (read from `conn`)."""
+    from ..maintenance import describe_differences
+    from .fingerprint import differences, explain
+
+    found = differences(version, schema)
+    if found:
+        raise DatabaseError("db.foreign_schema", path=str(path), what=describe_differences(explain(conn, version, found)))
+
+
+def open_failure(exc: BaseException, path: Path, otherwise: str = "db.not_teikan") -> DatabaseError:
+    """What a SQLite error while opening `path` means: a full disk, another writer, or `otherwise`."""
+    if is_disk_full(exc, path.parent):
+        return DatabaseError("db.disk_full", path=str(path))
+    if isinstance(exc, sqlite3.OperationalError) and _is_busy(exc):
+        return DatabaseError("db.locked", path=str(path))
+    return DatabaseError(otherwise, path=str(path))
 
 
 def _migrate(store: StoreBase) -> list[tuple[str, dict]]:
@@ -220,18 +320,24 @@ def _migrate(store: StoreBase) -> list[tuple[str, dict]]:
         return migrate(conn, current) if current < SCHEMA_VERSION else []
 
 
-def _inspect(conn: sqlite3.Connection, path: Path) -> tuple[int, int, int]:
+def _inspect(conn: sqlite3.Connection, path: Path) -> tuple[int, int, int, dict[str, str]]:
+    """(schema version, application id, number of schema objects, the schema) in one read snapshot: another
+    process migrating meanwhile is seen entirely or not at all."""
+    from .fingerprint import read_schema
+
     try:
-        version = conn.execute("PRAGMA user_version").fetchone()[0]
-        app_id = conn.execute("PRAGMA application_id").fetchone()[0]
-        tables = conn.execute("SELECT COUNT(*) FROM sqlite_master").fetchone()[0]
-    except sqlite3.OperationalError as exc:
-        if _is_busy(exc):
-            raise DatabaseError("db.locked", path=str(path)) from None
-        raise DatabaseError("db.not_teikan", path=str(path)) from None
-    except sqlite3.DatabaseError:
-        raise DatabaseError("db.not_teikan", path=str(path)) from None
-    return version, app_id, tables
+        conn.execute("BEGIN")
+        try:
+            version = conn.execute("PRAGMA user_version").fetchone()[0]
+            app_id = conn.execute("PRAGMA application_id").fetchone()[0]
+            objects = conn.execute("SELECT COUNT(*) FROM sqlite_master").fetchone()[0]
+            schema = read_schema(conn)
+        finally:
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
+    except sqlite3.DatabaseError as exc:
+        raise open_failure(exc, path) from None
+    return version, app_id, objects, schema
 
 
 def _remove_quietly(path: Path, folder: Path | None = None) -> None:
