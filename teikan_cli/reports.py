@@ -8,7 +8,7 @@ from __future__ import annotations
 from datetime import date
 
 from .dates import Month
-from .models import Caseload, Client, ClientFile, Contact, Finding, Handover, MonthActivity, Office, Plan
+from .models import Caseload, Client, ClientFile, Contact, Finding, Handover, MonthActivity, Office, Plan, ReportClient
 from .rules import handover_state, share_deadline_of
 from .staffing import Staffing
 
@@ -112,7 +112,7 @@ def month_rows(caseload: Caseload, month: Month) -> list[dict]:
             for c in caseload.clients if c.active_in(month)]
 
 
-def month_row(client: Client, act: MonthActivity, shared) -> dict:
+def month_row(client: "Client | ReportClient", act: MonthActivity, shared) -> dict:
     """The SPEC §5 row of one client in one month (`shared`: the report's share date, or whether it was)."""
     return {
         "id": client.id,

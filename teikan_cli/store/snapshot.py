@@ -13,7 +13,7 @@ from functools import lru_cache
 from typing import Iterable
 
 from ..dates import Month, first_start_reaching, month_range, support_end
-from ..models import CONCERNS, Caseload, ClientFile, MonthActivity, ServiceRecord
+from ..models import CONCERNS, Caseload, ClientFile, MonthActivity, ReportClient, ServiceRecord
 
 
 class SnapshotQueries:
@@ -84,14 +84,17 @@ class SnapshotQueries:
 
     def load_month_rows(self, month: Month, as_of: date) -> list[tuple]:
         """Every client in service in `month` (SPEC §4 rule 2) with the month's activity and shared report as known
-        on `as_of`, by id: `(client, MonthActivity, shared_date)`, what `reports.month_row` takes."""
+        on `as_of`, by id: `(ReportClient, MonthActivity, shared_date)`, what `reports.month_row` takes."""
         cut = min(month.last, as_of)
         activity = self.month_activity(month.first, cut) if cut >= month.first else {}
         shared = self.month_shared(month, as_of)
-        none = MonthActivity()
-        clients = self._clients("WHERE support_start BETWEEN ? AND ? AND (ended_on IS NULL OR ended_on >= ?)",
-                                (first_start_reaching(month.first).isoformat(), month.last.isoformat(),
-                                 month.first.isoformat()))
+        none, day = MonthActivity(), date.fromisoformat
+        clients = [ReportClient(cid, name, certificate, staff, grant and day(grant), _support_end_of(start))
+                   for cid, name, certificate, staff, grant, start in self.conn.execute(
+                       "SELECT id, name, certificate, staff, grant_until, support_start FROM clients "
+                       "WHERE support_start BETWEEN ? AND ? AND (ended_on IS NULL OR ended_on >= ?) ORDER BY id",
+                       (first_start_reaching(month.first).isoformat(), month.last.isoformat(),
+                        month.first.isoformat()))]
         return [(c, activity.get(c.id, none), shared.get(c.id)) for c in clients]
 
     def scope_ids(self, scope) -> list[int]:
