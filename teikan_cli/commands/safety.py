@@ -109,6 +109,7 @@ def purge(
 ) -> None:
     from ..errors import InputError
     from ..maintenance import plan_purge, purge_json
+    from .screens import print_purge
 
     day = resolve_as_of(as_of)
     cutoff = parse_date_opt(before, day)
@@ -116,16 +117,11 @@ def purge(
         raise InputError("purge.future", before=cutoff.isoformat(), as_of=day.isoformat())
     fmt = check_format(fmt, excel=excel)
     store = open_read() if dry_run else open_write(existing=True)
-    if dry_run:
-        plan, emptied = plan_purge(store.load_retention_rows(), cutoff), True
-    else:
-        plan, emptied = store.purge_clients(cutoff)
+    plan, emptied = (plan_purge(store.load_retention_rows(), cutoff), True) if dry_run else store.purge_clients(cutoff)
     if fmt != "table":
         emit(fmt, PURGE_COLUMNS, [row.as_json() for row in plan.purge], purge_json(plan, day, dry_run, emptied),
              excel=excel)
     else:
-        from .screens import print_purge
-
         print_purge(plan, PURGE_COLUMNS, dry_run, emptied, store.path)
     if not emptied:
         # SPEC §13: success means no purged data in the file or its WAL; until then, exit 1 (as doctor's problems).
