@@ -211,17 +211,9 @@ def open_store(path: Path, *, create: bool, who: str | None = None, cls=None):
         raise DatabaseError("db.not_teikan", path=str(path))
     if not created:
         check_header(path)
+    conn = _connect(path)
     try:
-        conn = sqlite3.connect(path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None, check_same_thread=False)
-    except sqlite3.Error as exc:
-        raise open_failure(exc, path, "db.unreadable") from None
-    try:
-        version, app_id, objects, schema = _inspect(conn, path)
-        if app_id not in (0, APPLICATION_ID) or (app_id == 0 and objects):
-            # Another program's SQLite file: never altered.
-            raise DatabaseError("db.not_teikan", path=str(path))
-        if version > SCHEMA_VERSION:
-            raise DatabaseError("db.newer", path=str(path), version=version, supported=SCHEMA_VERSION)
+        version, app_id, objects, schema = _inspect_known(conn, path)
         if app_id == 0 and version:
             raise DatabaseError("db.not_teikan", path=str(path))
         if version < SCHEMA_VERSION and not create and app_id == 0:
@@ -229,9 +221,7 @@ def open_store(path: Path, *, create: bool, who: str | None = None, cls=None):
             raise DatabaseError("db.empty", path=str(path))
         if version:
             check_schema(path, version, schema, conn)
-        conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-        if conn.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
-            conn.execute("PRAGMA journal_mode = WAL")
+        _use_wal(conn)
         conn.execute("PRAGMA synchronous = NORMAL")
         conn.execute("PRAGMA temp_store = MEMORY")  # sorts never reach a temporary file beside the database
         store = cls(conn, path, who)
@@ -260,19 +250,10 @@ def open_for_replacement(path: Path, cls=None):
     if path.is_dir():
         raise DatabaseError("db.not_teikan", path=str(path))
     check_header(path)
+    conn = _connect(path)
     try:
-        conn = sqlite3.connect(path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None, check_same_thread=False)
-    except sqlite3.Error as exc:
-        raise open_failure(exc, path, "db.unreadable") from None
-    try:
-        version, app_id, objects, _schema = _inspect(conn, path)
-        if app_id not in (0, APPLICATION_ID) or (app_id == 0 and objects):
-            raise DatabaseError("db.not_teikan", path=str(path))
-        if version > SCHEMA_VERSION:
-            raise DatabaseError("db.newer", path=str(path), version=version, supported=SCHEMA_VERSION)
-        conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-        if conn.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
-            conn.execute("PRAGMA journal_mode = WAL")
+        _inspect_known(conn, path)
+        _use_wal(conn)
         return cls(conn, path)
     except DatabaseError:
         conn.close()
@@ -280,6 +261,29 @@ def open_for_replacement(path: Path, cls=None):
     except sqlite3.DatabaseError as exc:
         conn.close()
         raise open_failure(exc, path) from None
+
+
+def _connect(path: Path) -> sqlite3.Connection:
+    try:
+        return sqlite3.connect(path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None, check_same_thread=False)
+    except sqlite3.Error as exc:
+        raise open_failure(exc, path, "db.unreadable") from None
+
+
+def _inspect_known(conn: sqlite3.Connection, path: Path):
+    """`_inspect`, refusing another program's SQLite file (never altered) and one from a newer teikan."""
+    version, app_id, objects, schema = _inspect(conn, path)
+    if app_id not in (0, APPLICATION_ID) or (app_id == 0 and objects):
+        raise DatabaseError("db.not_teikan", path=str(path))
+    if version > SCHEMA_VERSION:
+        raise DatabaseError("db.newer", path=str(path), version=version, supported=SCHEMA_VERSION)
+    return version, app_id, objects, schema
+
+
+def _use_wal(conn: sqlite3.Connection) -> None:
+    conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+    if conn.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
+        conn.execute("PRAGMA journal_mode = WAL")
 
 
 def _exists(path: Path) -> bool:
