@@ -424,13 +424,13 @@ def test_a_refused_restore_names_the_check_in_japanese(db_path, source):
 
 @pytest.mark.parametrize("lang", ["en", "ja"])
 def test_doctor_on_an_80_column_terminal_folds_each_finding_under_its_column(db_path, monkeypatch, lang):
-    from teikan_cli.commands import screens
+    from teikan_cli import render
     from teikan_cli.render import width
 
     _tamper(_office(db_path), "CREATE VIEW everyone AS SELECT name FROM clients")
     db_path.parent.chmod(0o755)
-    monkeypatch.setattr(screens, "_terminal_columns", lambda: 80)
-    r = run_cli("doctor", env={"TEIKAN_LANG": lang})
+    monkeypatch.setattr(render, "is_rich_terminal", lambda out=None: True)  # an 80-column terminal
+    r = run_cli("doctor", env={"TEIKAN_LANG": lang, "COLUMNS": "80"})
     assert r.exit_code == 1, r
     lines = r.stdout.splitlines()
     indent = 22 if lang == "ja" else 25
@@ -442,7 +442,7 @@ def test_doctor_on_an_80_column_terminal_folds_each_finding_under_its_column(db_
         assert not line.endswith(("（", "(")), line  # an opening bracket goes with what it opens
     assert lines[0].startswith("正常  ファイルの権限  " if lang == "ja" else "ok       file-mode       ")
     # a pipe gets one line a check, whatever the width
-    monkeypatch.setattr(screens, "_terminal_columns", lambda: None)
+    monkeypatch.setattr(render, "is_rich_terminal", lambda out=None: False)
     assert len(run_cli("doctor", env={"TEIKAN_LANG": lang}).stdout.splitlines()) == 11
 
 

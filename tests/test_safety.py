@@ -157,21 +157,11 @@ def test_backup_refuses_to_overwrite_without_force(cli, db_path, tmp_path):
     assert dest.stat().st_mode & 0o777 == 0o600
 
 
-def test_backup_into_a_folder_names_the_file(cli, db_path, tmp_path):
-    _client(cli)
-    folder = tmp_path / "backups"
-    folder.mkdir(mode=0o700)
-    r = cli("backup", str(folder), AS_OF)
-    assert r.exit_code == 0, r
-    (made,) = folder.iterdir()
-    assert made.name.startswith("teikan-") and made.suffix == ".db"
-    assert made.stat().st_mode & 0o777 == 0o600
-
-
 @pytest.mark.parametrize("as_of, day", [("--as-of=2025-06-15", "20250615"), ("--as-of=令和6年1月2日", "20240102"),
                                         ("--as-of=2020-02-29", "20200229")])
 def test_a_folder_backup_is_named_after_the_commands_today(cli, db_path, tmp_path, as_of, day):
-    """The date of the name is --as-of (a replayed run names the day it replays); the time of day the clock's."""
+    """Into an existing folder, a file named teikan-DATE-TIME.db (0600). The date of the name is --as-of (a
+    replayed run names the day it replays); the time of day the clock's."""
     import re
 
     _client(cli)
@@ -181,6 +171,7 @@ def test_a_folder_backup_is_named_after_the_commands_today(cli, db_path, tmp_pat
     assert r.exit_code == 0, r
     (made,) = folder.iterdir()
     assert re.fullmatch(rf"teikan-{day}-\d{{6}}\.db", made.name), made.name
+    assert made.stat().st_mode & 0o777 == 0o600
     assert r.stdout.startswith(f"backup written to {made} ")
 
 

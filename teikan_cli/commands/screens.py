@@ -273,8 +273,12 @@ def print_rate(result, data: dict, day, wareki: bool) -> None:
 
 def print_doctor(checks) -> None:
     """One line per check: its status, its name and what it found; on a terminal the finding is wrapped to its
-    width under its own column (a pipe gets one line per check, for grep)."""
-    echo("\n".join(doctor_lines(checks, _terminal_columns())))
+    width under its own column (a pipe gets one line per check, for grep), as `render.print_lines` decides."""
+    import sys
+
+    from ..render import console_for, is_rich_terminal
+
+    echo("\n".join(doctor_lines(checks, console_for(sys.stdout).width if is_rich_terminal() else None)))
 
 
 def doctor_lines(checks, columns: int | None = None) -> list[str]:
@@ -297,19 +301,6 @@ def doctor_lines(checks, columns: int | None = None) -> list[str]:
         lines.append(head + body[0])
         lines += [" " * indent + line for line in body[1:]]
     return lines
-
-
-def _terminal_columns() -> int | None:
-    """The terminal's width when stdout is one (COLUMNS, else the terminal's own), else None."""
-    import shutil
-    import sys
-
-    try:
-        if not sys.stdout.isatty():
-            return None
-    except (AttributeError, ValueError):
-        return None
-    return shutil.get_terminal_size((80, 24)).columns
 
 
 def print_purge(plan, columns, dry_run: bool, emptied: bool, path) -> None:

@@ -39,9 +39,9 @@ def backup_database(store, dest: Path, force: bool, day: date, now: datetime,
                     as_folder: bool = False) -> tuple[Path, dict, list[Path], Path | None]:
     """SQLite's online backup of `store` into `dest` (a file, or a folder to make a file in named after `day`, the
     command's today, and the time of `now`: one that exists, or any `dest` typed with a trailing slash,
-    `as_folder`): written to a private temporary file, checked, then
-    renamed over the target. Returns the file, its row counts, the unfinished copies of earlier, interrupted runs
-    that were removed from the folder, and the folder made for it (None when it was there)."""
+    `as_folder`): written to a private temporary file, checked, then renamed over the target. Returns the file,
+    its row counts, the unfinished copies of earlier, interrupted runs that were removed from the folder, and the
+    folder made for it (None when it was there)."""
     target, folder = backup_target(dest, as_folder, day, now)
     try:
         if same_file(target, store.path):
