@@ -320,14 +320,17 @@ def guard_stdout() -> None:
     if isinstance(getattr(getattr(stream, "buffer", None), "raw", None), _StdoutFile):
         return
     stream.flush()
-    sys.stdout = io.TextIOWrapper(io.BufferedWriter(_StdoutFile(fd)), encoding=stream.encoding, errors=stream.errors,
-                                  line_buffering=stream.line_buffering)
+    sys.stdout = io.TextIOWrapper(io.BufferedWriter(_StdoutFile(fd, stream)), encoding=stream.encoding,
+                                  errors=stream.errors, line_buffering=stream.line_buffering)
 
 
 class _StdoutFile(__import__("io").RawIOBase):
-    def __init__(self, fd: int) -> None:
+    def __init__(self, fd: int, owner) -> None:
         super().__init__()
         self.fd = fd
+        # The stream that owns `fd` is kept alive: collected, it would close `fd`, the next file opened (the
+        # database) could get the same number, and the command's output would be written into it.
+        self.owner = owner
 
     def writable(self) -> bool:
         return True

@@ -905,3 +905,29 @@ def test_every_pseudonymized_record_passes_the_checks_of_import():
             assert made.date.day == 1 and (made.date.year, made.date.month) <= (contact.date.year, contact.date.month)
 
     run()
+
+
+OUTPUT_INTO_A_FILE = """
+import sys
+from teikan_cli.cli import main
+sys.stdout = open(sys.argv[1], "w", encoding="utf-8")  # no other reference: only sys.stdout holds it
+try:
+    main(sys.argv[2:])
+except SystemExit as exc:
+    sys.exit(exc.code)
+"""
+
+
+def test_output_sent_to_a_file_object_never_lands_in_the_database(cli, db_path, tmp_path):
+    # Found by a profiling harness: stdout replaced by a file object that only `sys.stdout` referenced was closed
+    # when teikan wrapped it, SQLite then opened the database on the freed descriptor, and the report was written
+    # over the database's first page.
+    assert cli("demo", "--path", str(db_path), "--as-of", "2026-10-15").exit_code == 0
+    before = _dump(db_path)
+    out = tmp_path / "report.txt"
+    proc = subprocess.run([sys.executable, "-c", OUTPUT_INTO_A_FILE, str(out), "report", "--month", "2026-09",
+                           "--as-of", "2026-10-15"], capture_output=True, text=True, timeout=60)
+    assert proc.returncode in (0, 1), proc
+    assert "2026-09" in out.read_text(encoding="utf-8")
+    assert db_path.read_bytes()[:16] == b"SQLite format 3\x00"
+    assert _dump(db_path) == before
