@@ -8,7 +8,7 @@ from __future__ import annotations
 from datetime import date
 
 from .dates import Month
-from .models import Caseload, Client, ClientFile, Contact, Finding, Handover, MonthActivity, Office, Plan, ReportClient
+from .models import Caseload, Client, ClientFile, Contact, Finding, Handover, MonthActivity, Office, Plan
 from .rules import handover_state, share_deadline_of
 from .staffing import Staffing
 
@@ -108,35 +108,46 @@ def month_rows(caseload: Caseload, month: Month) -> list[dict]:
     """One row per client in service in the month (SPEC §5), by id."""
     activity = {cid: act for (cid, m), act in caseload.activity.items() if m == month}
     shared_ids = {cid for cid, m in caseload.reports_shared if m == month}
-    return [month_row(c, activity.get(c.id, _NO_ACTIVITY), c.id in shared_ids)
-            for c in caseload.clients if c.active_in(month)]
+    rows = []
+    for c in caseload.clients:
+        if c.active_in(month):
+            act = activity.get(c.id, _NO_ACTIVITY)
+            rows.append(month_row(c.id, c.name, c.certificate, c.staff, _iso(c.grant_until), c.support_end.isoformat(),
+                                  act.face, act.employer, act.remote, act.agency, act.center,
+                                  [d.isoformat() for d in act.face_dates], act.concerns, c.id in shared_ids))
+    return rows
 
 
-def month_row(client: "Client | ReportClient", act: MonthActivity, shared) -> dict:
-    """The SPEC §5 row of one client in one month (`shared`: the report's share date, or whether it was)."""
+def month_row(client_id: int, name: str, certificate: str | None, staff: str | None, grant_until: str | None,
+              support_end: str, face: int, employer: int, remote: int, agency: int, center: int,
+              face_dates: list[str], concerns, shared) -> dict:
+    """The SPEC §5 row of one client in one month, from plain values (dates as ISO text; `shared`: the report's
+    share date, or whether it was). A national month has 18,699 rows: `Store.load_month_rows` gives them
+    straight from its aggregate query, without a model each."""
     return {
-        "id": client.id,
-        "name": client.name,
-        "certificate": client.certificate,
-        "staff": client.staff,
-        "face": act.face,
-        "face_dates": [d.isoformat() for d in act.face_dates],
-        "employer": act.employer,
-        "remote": act.remote,
-        "agency": act.agency,
-        "center": act.center,
+        "id": client_id,
+        "name": name,
+        "certificate": certificate,
+        "staff": staff,
+        "face": face,
+        "face_dates": face_dates,
+        "employer": employer,
+        "remote": remote,
+        "agency": agency,
+        "center": center,
         "report_shared": bool(shared),
-        "billable": billable(client, act, bool(shared)),
-        "concerns": list(act.concerns),
-        "support_end": client.support_end.isoformat(),
+        "billable": billable(face_dates, grant_until, bool(shared)),
+        "concerns": list(concerns),
+        "support_end": support_end,
     }
 
 
-def billable(client: Client, act: MonthActivity, shared: bool) -> bool:
+def billable(face_dates, grant_until, shared: bool) -> bool:
+    """Whether the month can be billed: the days of its face contacts and the grant's last day, both as dates
+    or both as ISO text (which compare alike)."""
     # 報酬告示 第14の2 / 「就労定着支援の実施について」(2021): a face contact on a day the 受給者証 grant covers
     # (障害者総合支援法 第22条・第23条: 支給決定期間) and the month's 支援レポート shared.
-    grant = client.grant_until
-    return shared and any(grant is None or day <= grant for day in act.face_dates)
+    return shared and any(grant_until is None or day <= grant_until for day in face_dates)
 
 
 def handover_row(client: Client, handover: Handover | None, as_of: date) -> dict:
