@@ -266,8 +266,8 @@ def fee_estimate(billable_count: int, tier_info: RateResult | Mapping | None) ->
 
     `tier_info` is a `RateResult` or its JSON (needs `tier`, `units`, `basis`); None when no table applies.
     """
-    if isinstance(tier_info, RateResult):
-        tier_info = tier_info.as_json()
+    if isinstance(tier_info, RateResult):  # its three fields, not `as_json()` with every person of the window
+        tier_info = {"tier": tier_info.tier, "units": tier_info.units, "basis": tier_info.basis}
     tier = tier_info.get("tier") if tier_info else None
     units = tier_info.get("units") if tier_info else None
     return {
