@@ -9,7 +9,7 @@ from datetime import date
 
 from .dates import Month
 from .models import Caseload, Client, ClientFile, Contact, Finding, Handover, MonthActivity, Office, Plan
-from .rules import handover_state, share_deadline_of
+from .rules import SETTLED, handover_state, share_deadline_of
 from .staffing import Staffing
 
 _NO_ACTIVITY = MonthActivity()
@@ -168,9 +168,6 @@ def handover_row(client: Client, handover: Handover | None, as_of: date) -> dict
     }
 
 
-ON_TIME = ("shared", "not-needed")
-
-
 def handover_rows(caseload: Caseload, as_of: date, within: int) -> list[dict]:
     """SPEC §3 handovers: clients not ended whose share deadline is within `within` days of `as_of`, or past and
     not shared on time, soonest deadline first."""
@@ -179,7 +176,7 @@ def handover_rows(caseload: Caseload, as_of: date, within: int) -> list[dict]:
         if c.ended_on is not None and c.ended_on < as_of:
             continue
         row = handover_row(c, caseload.handovers.get(c.id), as_of)
-        if 0 <= row["days_left"] <= within or (row["days_left"] < 0 and row["state"] not in ON_TIME):
+        if 0 <= row["days_left"] <= within or (row["days_left"] < 0 and row["state"] not in SETTLED):
             rows.append(row)
     return sorted(rows, key=lambda r: (r["share_deadline"], r["client_id"]))
 
@@ -189,7 +186,7 @@ def handovers_due(caseload: Caseload, as_of: date, within: int = 90) -> list[dic
     listed through the month it was made (the reduction may apply, SPEC §4 rule 7)."""
     rows = []
     for row in handover_rows(caseload, as_of, within):
-        if row["state"] in ON_TIME:
+        if row["state"] in SETTLED:
             continue
         if row["state"] == "shared-late" and row["shared_date"][:7] < str(Month.of(as_of)):
             continue

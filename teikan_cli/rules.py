@@ -191,9 +191,18 @@ def center_cooperation_findings(ctx: Context) -> list[Finding]:
 # ---------------------------------------------------------------- dated rules
 
 
+# The handover states with nothing left to do or to report: no finding, no line in the handover lists.
+SETTLED = ("shared", "not-needed")
+
+
 def handover_state(handover: Handover | None, client: Client) -> str:
     """The handover's state (SPEC §4 rule 7; 留意事項通知 2024改定 支援体制構築未実施減算): information shared only
     with the client's consent given first, by the share deadline, unless the office judged it not needed."""
+    return handover_state_by(handover, share_deadline_of(client))
+
+
+def handover_state_by(handover: Handover | None, deadline: date) -> str:
+    """`handover_state` given the client's share deadline."""
     if handover is None:
         return "not-started"
     if handover.not_needed:
@@ -201,7 +210,7 @@ def handover_state(handover: Handover | None, client: Client) -> str:
     if handover.shared_date is not None:
         if handover.consent_date is None or handover.consent_date > handover.shared_date:
             return "shared-without-consent"
-        return "shared" if handover.shared_date <= share_deadline_of(client) else "shared-late"
+        return "shared" if handover.shared_date <= deadline else "shared-late"
     return "consented" if handover.consent_date is not None else "not-started"
 
 
@@ -212,7 +221,7 @@ def handover_findings(ctx: Context) -> list[Finding]:
     for c in ctx.current_clients():
         handover = ctx.caseload.handovers.get(c.id)
         state = handover_state(handover, c)
-        if state in ("shared", "not-needed"):
+        if state in SETTLED:
             continue
         if handover is not None and handover.consent_date is None:
             findings.append(_finding("handover-consent-missing", WARNING, c, ctx.as_of))
@@ -242,7 +251,7 @@ def handover_reduction_findings(caseload: Caseload, month: Month, as_of: date) -
             continue
         handover = caseload.handovers.get(client.id)
         state = handover_state(handover, client)
-        if state in ("shared", "not-needed") or (state == "shared-late" and Month.of(handover.shared_date) < month):
+        if state in SETTLED or (state == "shared-late" and Month.of(handover.shared_date) < month):
             continue
         findings.append(_finding("handover-reduction-risk", WARNING, client, month, deadline=deadline.isoformat()))
     return findings

@@ -217,9 +217,9 @@ def _concerns_line(contacts: list[Contact]) -> str:
 
 def _handover_matters(client: Client, handover: Handover | None, as_of: date) -> bool:
     """Say where the handover stands once its deadline is within six months, until it is done."""
-    from .rules import handover_state
+    from .rules import SETTLED, handover_state
 
-    if handover_state(handover, client) in ("shared", "not-needed"):
+    if handover_state(handover, client) in SETTLED:
         return False
     return (client.share_deadline - as_of).days <= 183
 

@@ -35,14 +35,18 @@ class HandoverQueries:
         rows = self.conn.execute(
             f"SELECT client_id, center, consent_date, shared_date, not_needed, note FROM handovers {where}", params
         ).fetchall()
-        known = "9999-12-31" if as_of is None else as_of.isoformat()  # ISO dates compare as text
-        return {
-            r[0]: Handover(client_id=r[0], center=r[1],
-                           consent_date=parse_iso(r[2]) if r[2] and r[2] <= known else None,
-                           shared_date=parse_iso(r[3]) if r[3] and r[3] <= known else None,
-                           not_needed=bool(r[4]), note=r[5])
-            for r in rows
-        }
+        return {r[0]: handover_known(r, as_of) for r in rows}
+
+
+def handover_known(row: tuple, as_of: date | None) -> Handover:
+    """A `Handover` from (client_id, center, consent_date, shared_date, not_needed, note) as known on `as_of`:
+    a consent or a share dated later is left out."""
+    known = "9999-12-31" if as_of is None else as_of.isoformat()  # ISO dates compare as text
+    client_id, center, consent, shared, not_needed, note = row
+    return Handover(client_id=client_id, center=center,
+                    consent_date=parse_iso(consent) if consent and consent <= known else None,
+                    shared_date=parse_iso(shared) if shared and shared <= known else None,
+                    not_needed=bool(not_needed), note=note)
 
 
 def handover_record(h: Handover) -> dict:

@@ -44,10 +44,17 @@ class ReportQueries:
                 "SELECT month, date, method FROM shared_reports WHERE client_id = ? ORDER BY month", (client_id,))
         }
 
-    def month_shared(self, month: Month, as_of: date) -> dict[int, date]:
-        """Clients whose support report for `month` was shared on or before `as_of`, with the day it was."""
-        return {cid: date.fromisoformat(day) for cid, day in self.conn.execute(
-            "SELECT client_id, date FROM shared_reports WHERE month = ? AND date <= ?", (str(month), as_of.isoformat()))}
+    def month_shared(self, month: Month, as_of: date) -> dict[int, str]:
+        """Clients whose support report for `month` was shared on or before `as_of`, with the day it was (ISO
+        text). Read once per `read()` snapshot: a report's rows and its findings both ask."""
+        key = ("shared", month, as_of)
+        if self.snapshot is not None and key in self.snapshot:
+            return self.snapshot[key]
+        found = dict(self.conn.execute("SELECT client_id, date FROM shared_reports WHERE month = ? AND date <= ?",
+                                       (str(month), as_of.isoformat())))
+        if self.snapshot is not None:
+            self.snapshot[key] = found
+        return found
 
     def load_reports_shared(self, months: Iterable[Month], as_of: date) -> frozenset[tuple[int, Month]]:
         """(client, month) pairs whose support report was shared on or before `as_of`."""
