@@ -30,7 +30,7 @@ import unicodedata
 from dataclasses import dataclass
 from datetime import date, timedelta
 from fractions import Fraction
-from typing import Iterable, Mapping
+from typing import Iterable, Mapping, NamedTuple
 
 from .dates import Month
 from .errors import InputError
@@ -140,8 +140,9 @@ def is_retained(client: Client | ServiceRecord, year_end: date) -> bool:
 # ---------------------------------------------------------------- the rate
 
 
-@dataclass(frozen=True)
-class Person:
+class Person(NamedTuple):
+    """One user of the rate's window: a NamedTuple, like `ServiceRecord` (a national window holds 16,417)."""
+
     client_id: int
     name: str
     retained: bool

@@ -52,7 +52,7 @@ class SnapshotQueries:
         if only is not None:
             mine = " AND c.client_id IN (SELECT value FROM json_each(?))"
             span.append(json.dumps(only))
-        counts = {row[0]: row[1:] for row in self.conn.execute(
+        counts = {row[0]: row for row in self.conn.execute(
             "SELECT client_id, SUM(face), SUM(employer), SUM(remote), SUM(agency), SUM(center), "
             "group_concat(CASE WHEN face = 1 THEN date END) FROM contacts c "
             "WHERE deleted_at IS NULL AND date BETWEEN ? AND ?" + mine + " GROUP BY client_id", span)}
@@ -101,7 +101,7 @@ class SnapshotQueries:
                 "SELECT id, name, certificate, staff, grant_until, support_start FROM clients "
                 "WHERE support_start BETWEEN ? AND ? AND (ended_on IS NULL OR ended_on >= ?) ORDER BY id",
                 (first_start_reaching(month.first).isoformat(), month.last.isoformat(), month.first.isoformat())):
-            face, employer, remote, agency, center, face_days = counts.get(cid, _NO_CONTACTS)
+            _, face, employer, remote, agency, center, face_days = counts.get(cid, _NO_CONTACTS)
             rows.append((cid, name, certificate, staff, grant, _support_end_iso(start), face, employer, remote,
                          agency, center, sorted(face_days.split(",")) if face_days else [],
                          concerns.get(cid, ()), shared.get(cid)))
@@ -225,20 +225,21 @@ class SnapshotQueries:
                 for cid, name, start, ended, left, change, again in rows]
 
 
-_NO_CONTACTS = (0, 0, 0, 0, 0, None)
+_NO_CONTACTS = (None, 0, 0, 0, 0, 0, None)
 
 
 @dataclass(frozen=True)
 class MonthContacts:
-    """`month_contacts`: per client, `counts` = (face, employer, remote, agency, center, the face days joined by
-    commas); `concerns` and `centers` only for the clients that have them."""
+    """`month_contacts`: per client, `counts` = the aggregate query's row (client_id, face, employer, remote,
+    agency, center, the face days joined by commas); `concerns` and `centers` only for the clients that have
+    them."""
 
     counts: dict[int, tuple]
     concerns: dict[int, tuple[str, ...]]
     centers: dict[int, tuple[tuple[date, str | None], ...]]
 
     def activity(self, client_id: int) -> MonthActivity:
-        face, employer, remote, agency, center, face_days = self.counts.get(client_id, _NO_CONTACTS)
+        _, face, employer, remote, agency, center, face_days = self.counts.get(client_id, _NO_CONTACTS)
         return MonthActivity(face, employer, remote, agency, center, self.concerns.get(client_id, ()),
                              self.centers.get(client_id, ()),
                              tuple(map(date.fromisoformat, sorted(face_days.split(",")))) if face_days else ())
