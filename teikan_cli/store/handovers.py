@@ -38,7 +38,7 @@ class HandoverQueries:
         return {r[0]: handover_known(r, as_of) for r in rows}
 
 
-def handover_known(row: tuple, as_of: date | None) -> Handover:
+def handover_known(row, as_of: date | None) -> Handover:
     """A `Handover` from (client_id, center, consent_date, shared_date, not_needed, note) as known on `as_of`:
     a consent or a share dated later is left out."""
     known = "9999-12-31" if as_of is None else as_of.isoformat()  # ISO dates compare as text
