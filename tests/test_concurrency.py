@@ -125,7 +125,8 @@ def test_backup_while_writers_write_is_consistent(cli, db_path, tmp_path):
         assert oct(target.stat().st_mode & 0o777) == "0o600"
         conn = sqlite3.connect(target)
         contacts = conn.execute("SELECT COUNT(*) FROM contacts").fetchone()[0]
-        typed = conn.execute("SELECT COALESCE(SUM(face + employer + remote + agency + center), 0) FROM contacts").fetchone()[0]
+        typed = conn.execute(
+            "SELECT COALESCE(SUM(face + employer + remote + agency + center), 0) FROM contacts").fetchone()[0]
         audited = conn.execute("SELECT COUNT(*) FROM audit WHERE action = 'log-visit'").fetchone()[0]
         assert contacts == typed == audited
         assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
